@@ -1,0 +1,110 @@
+package org.vigil.alert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.vigil.event.SecurityEvent;
+
+/** Renders an {@link Alert} as the ECS-shaped JSON document analysts see in the alert index. */
+public final class AlertDocument {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AlertDocument() {}
+
+    /** The alert document; field order is stable so the document can be pinned by golden files. */
+    public static ObjectNode toJson(Alert alert) {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("@timestamp", Instant.ofEpochMilli(alert.timestampMillis()).toString());
+
+        ObjectNode event = doc.putObject("event");
+        event.put("kind", "alert");
+        event.put("id", alert.id());
+        event.putArray("category").add("intrusion_detection");
+        event.put("severity", alert.severity().ecsSeverity());
+        event.put("risk_score", alert.riskScore());
+        event.put("start", Instant.ofEpochMilli(alert.firstSeenMillis()).toString());
+        event.put("end", Instant.ofEpochMilli(alert.timestampMillis()).toString());
+        event.put("dataset", "vigil.alerts");
+
+        ObjectNode rule = doc.putObject("rule");
+        rule.put("id", alert.ruleId());
+        rule.put("name", alert.ruleName());
+        rule.put("version", Integer.toString(alert.ruleVersion()));
+        rule.put("description", alert.ruleDescription());
+        rule.put("ruleset", "vigil");
+
+        ObjectNode threat = doc.putObject("threat");
+        threat.put("framework", "MITRE ATT&CK");
+        ArrayNode tacticIds = threat.putObject("tactic").putArray("id");
+        alert.tacticIds().forEach(tacticIds::add);
+        ObjectNode technique = threat.putObject("technique");
+        ArrayNode techniqueIds = technique.putArray("id");
+        alert.techniqueIds().forEach(techniqueIds::add);
+        ArrayNode references = technique.putArray("reference");
+        alert.techniqueIds().forEach(t -> references.add(techniqueUrl(t)));
+
+        // The entity the rule correlated on, under its own ECS field so analysts can pivot on it.
+        putDotted(doc, alert.partitionField(), alert.partitionValue());
+
+        ObjectNode vigil = doc.putObject("vigil");
+        vigil.put("alert_id", alert.id());
+        vigil.put("status", alert.status().label());
+        vigil.put("severity", alert.severity().label());
+        ObjectNode entity = vigil.putObject("entity");
+        entity.put("field", alert.partitionField());
+        entity.put("value", alert.partitionValue());
+        ObjectNode details = vigil.putObject("details");
+        for (Map.Entry<String, Object> d : alert.details().entrySet()) {
+            details.set(d.getKey(), JSON.valueToTree(d.getValue()));
+        }
+        vigil.put("evidence_count", alert.evidenceCount());
+        ArrayNode evidence = vigil.putArray("evidence");
+        for (SecurityEvent e : alert.evidence()) {
+            evidence.add(eventJson(e));
+        }
+        return doc;
+    }
+
+    /** A security event as a nested ECS JSON object. */
+    public static ObjectNode eventJson(SecurityEvent e) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("@timestamp", e.timestamp().toString());
+        for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+            putDotted(node, f.getKey(), f.getValue());
+        }
+        return node;
+    }
+
+    /** The MITRE ATT&CK page of a technique or sub-technique id such as T1110 or T1110.001. */
+    public static String techniqueUrl(String techniqueId) {
+        return "https://attack.mitre.org/techniques/" + techniqueId.replace('.', '/') + "/";
+    }
+
+    private static void putDotted(ObjectNode root, String dotted, Object value) {
+        String[] parts = dotted.split("\\.");
+        ObjectNode node = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = node.get(parts[i]);
+            if (child instanceof ObjectNode obj) {
+                node = obj;
+            } else if (child == null) {
+                node = node.putObject(parts[i]);
+            } else {
+                // A scalar already sits where an object is needed (e.g. "a" and "a.b"): keep both, flat.
+                root.set(dotted, JSON.valueToTree(value));
+                return;
+            }
+        }
+        String leaf = parts[parts.length - 1];
+        if (value instanceof List<?> list) {
+            ArrayNode arr = node.putArray(leaf);
+            list.forEach(v -> arr.add(JSON.valueToTree(v)));
+        } else {
+            node.set(leaf, JSON.valueToTree(value));
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package org.vigil.correlate;
+
+import com.espertech.esper.common.client.EPCompiled;
+import com.espertech.esper.common.client.EventBean;
+import com.espertech.esper.runtime.client.DeploymentOptions;
+import com.espertech.esper.runtime.client.EPDeployException;
+import com.espertech.esper.runtime.client.EPDeployment;
+import com.espertech.esper.runtime.client.EPRuntime;
+import com.espertech.esper.runtime.client.EPRuntimeProvider;
+import com.espertech.esper.runtime.client.EPStatement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.vigil.alert.Alert;
+import org.vigil.event.SecurityEvent;
+import org.vigil.rules.RuleDefinition;
+import org.vigil.rules.RuleException;
+import org.vigil.rules.RuleMetadata;
+
+/**
+ * Runs a set of rules over routed events with Esper: one runtime per partition field, an external clock
+ * advanced from event time, and the {@code alert} statements' rows turned into {@link Alert}s.
+ *
+ * <p>Callers feed events in event-time order; each call returns the alerts it completed. Not thread-safe.
+ */
+public final class EntityCorrelator implements AutoCloseable {
+    private final Map<String, EPRuntime> runtimes = new TreeMap<>();
+    private final List<Alert> completed = new ArrayList<>();
+    private final int maxEvidence;
+    private long currentTime = Long.MIN_VALUE;
+
+    /** Compiles and deploys the rules; a rule that does not compile is refused with its file and line. */
+    public EntityCorrelator(List<RuleDefinition> rules, int maxEvidence) throws RuleException {
+        this.maxEvidence = maxEvidence;
+        RuleCompiler compiler = new RuleCompiler();
+        try {
+            for (RuleDefinition rule : rules) {
+                EPCompiled compiled = compiler.compile(rule);
+                EPRuntime runtime = runtimes.computeIfAbsent(rule.metadata().partitionField(), f -> newRuntime(compiler));
+                deploy(runtime, compiled, rule);
+            }
+        } catch (RuleException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static EPRuntime newRuntime(RuleCompiler compiler) {
+        // A unique URI: several operator instances share one JVM in a MiniCluster.
+        EPRuntime runtime = EPRuntimeProvider.getRuntime("vigil-" + UUID.randomUUID(), compiler.runtimeConfiguration());
+        try {
+            runtime.getDeploymentService().deploy(compiler.base());
+        } catch (EPDeployException e) {
+            throw new IllegalStateException("cannot deploy Vigil's base module: " + e.getMessage(), e);
+        }
+        return runtime;
+    }
+
+    private void deploy(EPRuntime runtime, EPCompiled compiled, RuleDefinition rule) throws RuleException {
+        try {
+            EPDeployment deployment = runtime.getDeploymentService().deploy(compiled, new DeploymentOptions().setDeploymentId(rule.id()));
+            for (EPStatement statement : deployment.getStatements()) {
+                if (RuleCompiler.ALERT_STATEMENT.equals(statement.getName())) {
+                    RuleMetadata metadata = rule.metadata();
+                    statement.addListener((newEvents, oldEvents, stmt, rt) -> onAlertRows(metadata, newEvents));
+                }
+            }
+        } catch (EPDeployException e) {
+            throw new RuleException(rule.sourceFile(), 0, "cannot deploy: " + e.getMessage(), e);
+        }
+    }
+
+    /** The partition fields the rules use; events are routed once per field. */
+    public java.util.Set<String> partitionFields() {
+        return runtimes.keySet();
+    }
+
+    /** Current event time of the Esper clocks, epoch millis. */
+    public long currentTime() {
+        return currentTime;
+    }
+
+    /** Moves every runtime's clock forward to {@code timeMillis}, firing time-based output; returns completed alerts. */
+    public List<Alert> advanceTo(long timeMillis) {
+        if (timeMillis > currentTime) {
+            currentTime = timeMillis;
+            for (EPRuntime runtime : runtimes.values()) {
+                runtime.getEventService().advanceTime(timeMillis);
+            }
+        }
+        return drain();
+    }
+
+    /** Feeds one event routed under {@code partitionField} = {@code partitionValue}; returns completed alerts. */
+    public List<Alert> process(String partitionField, String partitionValue, SecurityEvent event) {
+        EPRuntime runtime = runtimes.get(partitionField);
+        if (runtime == null) {
+            throw new IllegalArgumentException("no rule is partitioned by " + partitionField);
+        }
+        advanceTo(event.timestampMillis());
+        runtime.getEventService().sendEventMap(EsperEventType.toEsper(event, partitionValue), EsperEventType.NAME);
+        return drain();
+    }
+
+    private List<Alert> drain() {
+        if (completed.isEmpty()) {
+            return List.of();
+        }
+        List<Alert> out = List.copyOf(completed);
+        completed.clear();
+        return out;
+    }
+
+    private void onAlertRows(RuleMetadata rule, EventBean[] rows) {
+        if (rows == null) {
+            return;
+        }
+        for (EventBean row : rows) {
+            completed.add(toAlert(rule, row));
+        }
+    }
+
+    private Alert toAlert(RuleMetadata rule, EventBean row) {
+        List<SecurityEvent> evidence = new ArrayList<>();
+        Map<String, Object> details = new LinkedHashMap<>();
+        String partitionValue = null;
+        for (String column : row.getEventType().getPropertyNames()) {
+            Object value = row.get(column);
+            if (EsperEventType.PARTITION_KEY.equals(column) && value != null) {
+                partitionValue = String.valueOf(value);
+            } else if (!collectEvents(value, evidence)) {
+                details.put(column, plainValue(value));
+            }
+        }
+        if (partitionValue == null) {
+            partitionValue = evidence.stream().map(e -> entityOf(e, rule.partitionField()))
+                    .filter(v -> v != null).findFirst().orElse(null);
+        }
+        if (partitionValue == null) {
+            throw new IllegalStateException("rule " + rule.id() + ": the alert row names no entity; select the events"
+                    + " that triggered it or '" + EsperEventType.PARTITION_KEY + "'");
+        }
+        List<SecurityEvent> distinct = evidence.stream().distinct().toList();
+        return Alert.builder()
+                .ruleId(rule.id())
+                .ruleVersion(rule.version())
+                .ruleName(rule.name())
+                .ruleDescription(rule.description())
+                .severity(rule.severity())
+                .riskScore(rule.riskScore())
+                .tacticIds(rule.tacticIds())
+                .techniqueIds(rule.techniqueIds())
+                .partition(rule.partitionField(), partitionValue)
+                .timestampMillis(currentTime)
+                .triggeringEvents(distinct, maxEvidence)
+                .details(details)
+                .build();
+    }
+
+    private static String entityOf(SecurityEvent e, String field) {
+        return e.getString(field);
+    }
+
+    /** Adds the events in an output column to {@code out}; false when the column holds no events. */
+    private static boolean collectEvents(Object value, List<SecurityEvent> out) {
+        if (value instanceof EventBean bean) {
+            return collectEvents(bean.getUnderlying(), out);
+        }
+        if (value instanceof Map<?, ?> map && map.get(EsperEventType.ORIGINAL) instanceof SecurityEvent e) {
+            out.add(e);
+            return true;
+        }
+        if (value instanceof SecurityEvent e) {
+            out.add(e);
+            return true;
+        }
+        if (value instanceof Object[] array && array.length > 0) {
+            boolean any = false;
+            for (Object element : array) {
+                any |= collectEvents(element, out);
+            }
+            return any;
+        }
+        if (value instanceof Collection<?> collection && !collection.isEmpty()) {
+            boolean any = false;
+            for (Object element : collection) {
+                any |= collectEvents(element, out);
+            }
+            return any;
+        }
+        return false;
+    }
+
+    private static Object plainValue(Object value) {
+        if (value instanceof Object[] array) {
+            List<Object> list = new ArrayList<>();
+            for (Object o : array) {
+                list.add(plainValue(o));
+            }
+            return list;
+        }
+        if (value instanceof Collection<?> c) {
+            return c.stream().map(EntityCorrelator::plainValue).toList();
+        }
+        if (value == null || value instanceof Number || value instanceof Boolean || value instanceof String) {
+            return value;
+        }
+        return String.valueOf(value);
+    }
+
+    @Override
+    public void close() {
+        for (EPRuntime runtime : runtimes.values()) {
+            runtime.destroy();
+        }
+        runtimes.clear();
+    }
+}

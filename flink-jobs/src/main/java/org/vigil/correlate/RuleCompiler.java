@@ -1,0 +1,121 @@
+package org.vigil.correlate;
+
+import com.espertech.esper.common.client.EPCompiled;
+import com.espertech.esper.common.client.configuration.Configuration;
+import com.espertech.esper.compiler.client.CompilerArguments;
+import com.espertech.esper.compiler.client.EPCompileException;
+import com.espertech.esper.compiler.client.EPCompileExceptionItem;
+import com.espertech.esper.compiler.client.EPCompiler;
+import com.espertech.esper.compiler.client.EPCompilerProvider;
+import org.vigil.rules.RuleDefinition;
+import org.vigil.rules.RuleException;
+
+/**
+ * Compiles Vigil's base module (the event type's {@code PerEntity} context) and rule modules with Esper,
+ * turning compile errors into {@link RuleException}s with the rule file and line.
+ */
+public final class RuleCompiler {
+    /** Name of the context every rule statement runs in: one partition per routed entity. */
+    public static final String CONTEXT = "PerEntity";
+    /** Name of the statement whose output rows become alerts. */
+    public static final String ALERT_STATEMENT = "alert";
+
+    static final String BASE_MODULE = "module vigil.base;\n"
+            + "@public @Name('vigil-per-entity') create context " + CONTEXT + " partition by "
+            + EsperEventType.PARTITION_KEY + " from " + EsperEventType.NAME + ";\n";
+
+    private final Configuration configuration;
+    private final EPCompiler compiler = EPCompilerProvider.getCompiler();
+    private final EPCompiled base;
+
+    public RuleCompiler() {
+        this.configuration = configuration();
+        try {
+            this.base = compiler.compile(BASE_MODULE, new CompilerArguments(configuration));
+        } catch (EPCompileException e) {
+            throw new IllegalStateException("Vigil's base EPL module does not compile: " + e.getMessage(), e);
+        }
+    }
+
+    /** The Esper configuration every Vigil runtime uses: the event type and an external, event-time clock. */
+    public static Configuration configuration() {
+        Configuration c = new Configuration();
+        c.getCommon().addEventType(EsperEventType.NAME, EsperEventType.definition());
+        c.getRuntime().getThreading().setInternalTimerEnabled(false);
+        c.getCompiler().getByteCode().setAllowSubscriber(false);
+        return c;
+    }
+
+    public Configuration runtimeConfiguration() {
+        return configuration;
+    }
+
+    public EPCompiled base() {
+        return base;
+    }
+
+    /** Compiles one rule against the base module; the rule must name one statement {@code alert}. */
+    public EPCompiled compile(RuleDefinition rule) throws RuleException {
+        if (!rule.epl().matches("(?s).*@Name\\s*\\(\\s*['\"]" + ALERT_STATEMENT + "['\"]\\s*\\).*")) {
+            throw new RuleException(rule.sourceFile(), 0, "no statement is named 'alert': annotate the statement whose rows are alerts with @Name('alert')");
+        }
+        if (!rule.epl().contains("context " + CONTEXT)) {
+            throw new RuleException(rule.sourceFile(), 0, "statements must run in 'context " + CONTEXT
+                    + "' so state is kept per " + rule.metadata().partitionField() + " value");
+        }
+        CompilerArguments args = new CompilerArguments(configuration);
+        args.getPath().add(base);
+        try {
+            return compiler.compile(rule.epl(), args);
+        } catch (EPCompileException e) {
+            int line = 0;
+            String reason = e.getMessage();
+            for (EPCompileExceptionItem item : e.getItems()) {
+                line = lineOf(rule.epl(), item.getExpression(), item.getMessage(), item.getLineNumber());
+                reason = item.getMessage();
+                break;
+            }
+            throw new RuleException(rule.sourceFile(), line, "EPL does not compile: " + reason, e);
+        }
+    }
+
+    /**
+     * The file line of a compile error: where the name the message quotes first appears in the failing
+     * statement, else where the statement's EPL starts (past any comment before it).
+     */
+    static int lineOf(String text, String statement, String message, int fallback) {
+        // Esper reports the statement with its line breaks turned into spaces.
+        int pos = statement == null ? -1 : text.replace('\n', ' ').indexOf(statement.strip());
+        if (pos < 0) {
+            return fallback;
+        }
+        while (pos < text.length()) {
+            if (Character.isWhitespace(text.charAt(pos))) {
+                pos++;
+            } else if (text.startsWith("/*", pos)) {
+                int end = text.indexOf("*/", pos + 2);
+                pos = end < 0 ? text.length() : end + 2;
+            } else if (text.startsWith("//", pos)) {
+                int end = text.indexOf('\n', pos);
+                pos = end < 0 ? text.length() : end + 1;
+            } else {
+                break;
+            }
+        }
+        java.util.regex.Matcher quoted = java.util.regex.Pattern.compile("'([^']+)'").matcher(message == null ? "" : message);
+        if (quoted.find()) {
+            int named = text.indexOf(quoted.group(1), pos);
+            int statementEnd = pos + statement.strip().length();
+            if (named >= 0 && named < statementEnd) {
+                pos = named;
+            }
+        }
+        int line = 1;
+        for (int i = 0; i < pos && i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+}

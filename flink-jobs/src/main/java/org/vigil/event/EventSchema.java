@@ -1,0 +1,101 @@
+package org.vigil.event;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The ECS-aligned fields of {@link SecurityEvent} that normalisers fill and rules can use, with their types.
+ *
+ * <p>Names are ECS dotted names. A field not listed here may still be carried by an event (it shows in alert
+ * evidence) but rules cannot refer to it; add it here to make it usable.
+ */
+public final class EventSchema {
+
+    private static final Map<String, FieldType> FIELDS = buildFields();
+
+    private EventSchema() {}
+
+    private static Map<String, FieldType> buildFields() {
+        Map<String, FieldType> f = new LinkedHashMap<>();
+        f.put("event.id", FieldType.STRING);
+        f.put("event.kind", FieldType.STRING);
+        f.put("event.category", FieldType.STRING_LIST);
+        f.put("event.type", FieldType.STRING_LIST);
+        f.put("event.action", FieldType.STRING);
+        f.put("event.outcome", FieldType.STRING);
+        f.put("event.code", FieldType.STRING);
+        f.put("event.module", FieldType.STRING);
+        f.put("event.dataset", FieldType.STRING);
+        f.put("event.provider", FieldType.STRING);
+        f.put("event.severity", FieldType.LONG);
+        f.put("event.original", FieldType.STRING);
+        f.put("source.ip", FieldType.STRING);
+        f.put("source.port", FieldType.LONG);
+        f.put("source.domain", FieldType.STRING);
+        f.put("source.bytes", FieldType.LONG);
+        f.put("source.packets", FieldType.LONG);
+        f.put("destination.ip", FieldType.STRING);
+        f.put("destination.port", FieldType.LONG);
+        f.put("destination.domain", FieldType.STRING);
+        f.put("destination.bytes", FieldType.LONG);
+        f.put("destination.packets", FieldType.LONG);
+        f.put("network.transport", FieldType.STRING);
+        f.put("network.protocol", FieldType.STRING);
+        f.put("network.direction", FieldType.STRING);
+        f.put("network.community_id", FieldType.STRING);
+        f.put("host.name", FieldType.STRING);
+        f.put("host.hostname", FieldType.STRING);
+        f.put("host.ip", FieldType.STRING_LIST);
+        f.put("host.os.family", FieldType.STRING);
+        f.put("user.name", FieldType.STRING);
+        f.put("user.domain", FieldType.STRING);
+        f.put("user.id", FieldType.STRING);
+        f.put("url.original", FieldType.STRING);
+        f.put("url.domain", FieldType.STRING);
+        f.put("url.path", FieldType.STRING);
+        f.put("url.query", FieldType.STRING);
+        f.put("http.request.method", FieldType.STRING);
+        f.put("http.response.status_code", FieldType.LONG);
+        f.put("user_agent.original", FieldType.STRING);
+        f.put("dns.question.name", FieldType.STRING);
+        f.put("dns.question.type", FieldType.STRING);
+        f.put("dns.response_code", FieldType.STRING);
+        f.put("tls.version", FieldType.STRING);
+        f.put("tls.client.server_name", FieldType.STRING);
+        f.put("tls.server.subject", FieldType.STRING);
+        f.put("tls.server.issuer", FieldType.STRING);
+        f.put("process.name", FieldType.STRING);
+        f.put("process.executable", FieldType.STRING);
+        f.put("process.command_line", FieldType.STRING);
+        f.put("process.pid", FieldType.LONG);
+        f.put("file.path", FieldType.STRING);
+        f.put("file.name", FieldType.STRING);
+        f.put("file.hash.sha256", FieldType.STRING);
+        f.put("file.hash.md5", FieldType.STRING);
+        f.put("observer.name", FieldType.STRING);
+        f.put("observer.type", FieldType.STRING);
+        f.put("observer.vendor", FieldType.STRING);
+        f.put("observer.product", FieldType.STRING);
+        f.put("rule.id", FieldType.STRING);
+        f.put("rule.name", FieldType.STRING);
+        f.put("rule.category", FieldType.STRING);
+        f.put("vulnerability.id", FieldType.STRING_LIST);
+        return Collections.unmodifiableMap(f);
+    }
+
+    /** Every field rules can use, in a stable order, with its type. */
+    public static Map<String, FieldType> fields() {
+        return FIELDS;
+    }
+
+    /** The type of a field, or null when rules cannot use it. */
+    public static FieldType typeOf(String field) {
+        return FIELDS.get(field);
+    }
+
+    /** Whether rules can refer to (and be partitioned by) this field. */
+    public static boolean isKnown(String field) {
+        return FIELDS.containsKey(field);
+    }
+}

@@ -1,0 +1,98 @@
+package org.vigil.job;
+
+import java.time.Duration;
+
+/**
+ * The configuration keys of the correlator job with their documented defaults.
+ *
+ * <p>Values come from a properties file ({@code --config FILE}) and may be overridden by environment
+ * variables named {@code VIGIL_} plus the key upper-cased with dots and dashes as underscores, e.g.
+ * {@code VIGIL_KAFKA_BOOTSTRAP_SERVERS}. Secrets are only ever taken from the environment or a file outside
+ * the repository.
+ */
+public final class VigilOptions {
+    private VigilOptions() {}
+
+    /** A configuration key with its default; a null default means "required" or "unset". */
+    public record Option(String key, String defaultValue, String description) {
+        /** The environment variable that overrides this key. */
+        public String envName() {
+            return "VIGIL_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+    }
+
+    public static final Option KAFKA_BOOTSTRAP_SERVERS = new Option(
+            "kafka.bootstrap.servers", "localhost:9092", "Kafka brokers, host:port[,host:port...]");
+    public static final Option KAFKA_GROUP_ID = new Option(
+            "kafka.group.id", "vigil-correlator", "consumer group of the event source");
+    public static final Option EVENT_TOPICS = new Option(
+            "kafka.topics.events", "soc.events.ecs,soc.events.suricata",
+            "comma-separated event topics to read");
+    public static final Option EVENT_TOPIC_FORMATS = new Option(
+            "kafka.topics.formats", "soc.events.ecs=ecs,soc.events.suricata=suricata",
+            "topic=format pairs (ecs, suricata, auto); topics not listed are detected per record");
+    public static final Option STARTING_OFFSETS = new Option(
+            "kafka.starting-offsets", "earliest", "where a new consumer group starts: earliest or latest");
+    public static final Option DEADLETTER_TOPIC = new Option(
+            "kafka.topic.deadletter", "soc.deadletter", "bad input with the reason and original bytes");
+    public static final Option LATE_TOPIC = new Option(
+            "kafka.topic.late", "soc.events.late", "events that arrived after the watermark passed them");
+    public static final Option STIX_TOPIC = new Option(
+            "kafka.topic.stix", "ncsc.stix", "STIX 2.1 bundles for the NCSC, written exactly-once");
+    public static final Option KAFKA_TRANSACTIONAL_ID_PREFIX = new Option(
+            "kafka.transactional-id-prefix", "vigil-stix", "prefix of the STIX sink's transactional ids");
+    public static final Option KAFKA_TRANSACTION_TIMEOUT = new Option(
+            "kafka.transaction.timeout", "PT10M",
+            "producer transaction timeout; must not exceed the broker's transaction.max.timeout.ms (15 min default)");
+    public static final Option KAFKA_SECURITY_PROTOCOL = new Option(
+            "kafka.security.protocol", null, "e.g. SASL_SSL; unset means PLAINTEXT");
+    public static final Option KAFKA_SASL_MECHANISM = new Option(
+            "kafka.sasl.mechanism", null, "e.g. SCRAM-SHA-512");
+    public static final Option KAFKA_SASL_JAAS_CONFIG = new Option(
+            "kafka.sasl.jaas.config", null, "secret: set through VIGIL_KAFKA_SASL_JAAS_CONFIG only");
+    public static final Option MAX_RECORD_BYTES = new Option(
+            "ingest.max-record-bytes", "1048576", "records larger than this go to the dead-letter topic");
+    public static final Option RULES_DIR = new Option(
+            "rules.dir", "rules", "directory of .epl rule files, searched recursively");
+    public static final Option OUT_OF_ORDERNESS = new Option(
+            "correlate.out-of-orderness", "PT5S", "how far events may arrive out of event-time order (ISO-8601 duration)");
+    public static final Option IDLE_TIMEOUT = new Option(
+            "correlate.idle-timeout", "PT30S", "a source partition silent this long stops holding back the watermark");
+    public static final Option MAX_EVIDENCE = new Option(
+            "alert.max-evidence", "20", "evidence events kept per alert");
+    public static final Option ELASTICSEARCH_HOSTS = new Option(
+            "elasticsearch.hosts", "http://localhost:9200", "comma-separated Elasticsearch URLs");
+    public static final Option ELASTICSEARCH_INDEX = new Option(
+            "elasticsearch.index", "vigil-alerts", "alert index");
+    public static final Option ELASTICSEARCH_API_KEY = new Option(
+            "elasticsearch.api-key", null, "secret: set through VIGIL_ELASTICSEARCH_API_KEY only");
+    public static final Option ELASTICSEARCH_USERNAME = new Option(
+            "elasticsearch.username", null, "basic-auth user, when no API key is used");
+    public static final Option ELASTICSEARCH_PASSWORD = new Option(
+            "elasticsearch.password", null, "secret: set through VIGIL_ELASTICSEARCH_PASSWORD only");
+    public static final Option STIX_IDENTITY_NAME = new Option(
+            "stix.identity.name", "Provincial SOC", "name of the sharing organisation in STIX bundles");
+    public static final Option STIX_TLP = new Option(
+            "stix.tlp", "amber", "TLP marking of shared objects: white, green, amber or red");
+    public static final Option CHECKPOINT_INTERVAL = new Option(
+            "checkpoint.interval", "PT10S", "checkpoint interval; also how often sinks commit");
+    public static final Option PARALLELISM = new Option(
+            "job.parallelism", null, "job parallelism; unset uses the cluster default");
+
+    /** Every option, for documentation and validation. */
+    public static final java.util.List<Option> ALL = java.util.List.of(
+            KAFKA_BOOTSTRAP_SERVERS, KAFKA_GROUP_ID, EVENT_TOPICS, EVENT_TOPIC_FORMATS, STARTING_OFFSETS,
+            DEADLETTER_TOPIC, LATE_TOPIC, STIX_TOPIC, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT,
+            KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, MAX_RECORD_BYTES, RULES_DIR,
+            OUT_OF_ORDERNESS, IDLE_TIMEOUT, MAX_EVIDENCE, ELASTICSEARCH_HOSTS, ELASTICSEARCH_INDEX,
+            ELASTICSEARCH_API_KEY, ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD, STIX_IDENTITY_NAME, STIX_TLP,
+            CHECKPOINT_INTERVAL, PARALLELISM);
+
+    static Duration duration(String text, Option option) {
+        try {
+            return Duration.parse(text.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(option.key() + " must be an ISO-8601 duration such as PT5S, got '" + text + "'");
+        }
+    }
+}

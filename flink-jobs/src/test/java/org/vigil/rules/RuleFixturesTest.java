@@ -1,0 +1,43 @@
+package org.vigil.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** Runs every rule's fixtures: each case must raise exactly the alerts it expects. */
+class RuleFixturesTest {
+
+    @TestFactory
+    Stream<DynamicTest> everyFixtureCasePasses() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (RuleDefinition rule : RuleLoader.load(RulePaths.rulesDir())) {
+            Path fixtureFile = RuleLoader.fixtureFileOf(RulePaths.rulesDir().resolve(rule.sourceFile()));
+            RuleFixtures fixtures = RuleFixtures.read(fixtureFile);
+            for (RuleFixtureRunner.CaseResult result : RuleFixtureRunner.run(rule, fixtures)) {
+                tests.add(DynamicTest.dynamicTest(rule.id() + ": " + result.caseName(),
+                        () -> assertThat(result.differences()).as(result.caseName()).isEmpty()));
+            }
+        }
+        return tests.stream();
+    }
+
+    @Test
+    void everyRuleHasAMustAlertAndALookAlikeCase() throws Exception {
+        List<RuleDefinition> rules = RuleLoader.load(RulePaths.rulesDir());
+        assertThat(rules).hasSizeGreaterThanOrEqualTo(3);
+        for (RuleDefinition rule : rules) {
+            Path fixtureFile = RuleLoader.fixtureFileOf(RulePaths.rulesDir().resolve(rule.sourceFile()));
+            assertThat(Files.exists(fixtureFile)).as("fixtures of " + rule.sourceFile()).isTrue();
+            RuleFixtures fixtures = RuleFixtures.read(fixtureFile);
+            assertThat(fixtures.mustAlertCases()).as(rule.id() + " must-alert cases").isPositive();
+            assertThat(fixtures.mustNotAlertCases()).as(rule.id() + " look-alike cases").isPositive();
+        }
+    }
+}
