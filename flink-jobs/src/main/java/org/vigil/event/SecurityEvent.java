@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * source's {@code event.id} when it has one, otherwise a hash of the original bytes, so the same record
  * always gets the same id however often and in whatever order it is read.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(SecurityEventTypeInfo.Factory.class)
 public final class SecurityEvent implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -28,6 +29,17 @@ public final class SecurityEvent implements Serializable {
         this.timestampMillis = b.timestampMillis;
         this.id = Objects.requireNonNull(b.id, "event id");
         this.fields = Collections.unmodifiableMap(new TreeMap<>(b.fields));
+    }
+
+    /** Rebuilds an event from fields that are already typed, as {@link SecurityEventSerializer} reads them. */
+    static SecurityEvent restore(long timestampMillis, String id, Map<String, Object> fields) {
+        return new SecurityEvent(timestampMillis, id, fields);
+    }
+
+    private SecurityEvent(long timestampMillis, String id, Map<String, Object> fields) {
+        this.timestampMillis = timestampMillis;
+        this.id = id;
+        this.fields = Collections.unmodifiableMap(fields);
     }
 
     public static Builder builder() {

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Creates the topics the Vigil correlator reads and writes. Idempotent: topics
+# that exist are left as they are (partitions and configs are not changed).
+#
+# Runs in the kafka-init container (apache/kafka image), once the broker is
+# healthy. Replication factor 1 because the stack has one broker; production
+# uses 3 with min.insync.replicas=2 (see docker/README.md).
+set -eu
+
+BOOTSTRAP="${KAFKA_BOOTSTRAP:-kafka:9092}"
+EVENT_PARTITIONS="${EVENT_PARTITIONS:-3}"
+TOPICS_CMD=/opt/kafka/bin/kafka-topics.sh
+
+DAY_MS=86400000
+
+# create TOPIC PARTITIONS RETENTION_MS [extra --config flags...]
+create() {
+  topic="$1"; partitions="$2"; retention_ms="$3"; shift 3
+  echo "kafka-init: ${topic} (${partitions} partitions, retention $((retention_ms / DAY_MS)) days)"
+  "$TOPICS_CMD" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists \
+    --topic "$topic" --partitions "$partitions" --replication-factor 1 \
+    --config "retention.ms=${retention_ms}" --config min.insync.replicas=1 "$@"
+}
+
+# Security events in. Partitions bound the source parallelism; the job keys by
+# entity after parsing, so the count does not change correlation results.
+create soc.events.ecs      "$EVENT_PARTITIONS" $((7 * DAY_MS))
+create soc.events.suricata "$EVENT_PARTITIONS" $((7 * DAY_MS))
+
+# Records that could not be parsed (reason, source offset, original bytes) and
+# events that arrived after the watermark: kept longer, for triage and replay.
+create soc.deadletter   "$EVENT_PARTITIONS" $((30 * DAY_MS))
+create soc.events.late  "$EVENT_PARTITIONS" $((30 * DAY_MS))
+
+# Verified alerts as STIX 2.1 bundles for the NCSC, written transactionally:
+# its consumers must read with isolation.level=read_committed. One partition,
+# so the NCSC receives bundles in the order they were committed.
+create ncsc.stix 1 $((14 * DAY_MS))
+
+echo "kafka-init: topics now on the broker:"
+"$TOPICS_CMD" --bootstrap-server "$BOOTSTRAP" --list

@@ -1,0 +1,29 @@
+package org.vigil.event;
+
+/** Why a raw record could not become a {@link SecurityEvent}, with a stable code for dashboards and alerts. */
+public enum DeadLetterReason {
+    EMPTY("empty"),
+    TOO_LARGE("too_large"),
+    INVALID_UTF8("invalid_utf8"),
+    INVALID_JSON("invalid_json"),
+    /** A Jackson read limit (nesting depth, number or string length) was hit: hostile or broken input. */
+    LIMIT_EXCEEDED("limit_exceeded"),
+    NOT_AN_OBJECT("not_an_object"),
+    UNKNOWN_FORMAT("unknown_format"),
+    MISSING_TIMESTAMP("missing_timestamp"),
+    BAD_TIMESTAMP("bad_timestamp"),
+    BAD_FIELD("bad_field"),
+    /** A bug in a normaliser; the record is kept so it can be replayed once fixed. */
+    NORMALISER_ERROR("normaliser_error");
+
+    private final String code;
+
+    DeadLetterReason(String code) {
+        this.code = code;
+    }
+
+    /** The machine-readable code written to the dead-letter topic; never changes once released. */
+    public String code() {
+        return code;
+    }
+}

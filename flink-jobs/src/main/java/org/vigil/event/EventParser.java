@@ -1,0 +1,277 @@
+package org.vigil.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.Serializable;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns raw Kafka record values into normalised {@link SecurityEvent}s, or into {@link DeadLetter}s that say why
+ * not; never throws on bad input.
+ */
+public final class EventParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Records larger than this (1 MiB) are dead-lettered unread. */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+
+    /** Deeper JSON is refused: no real event nests this far, and deep input is a parser denial-of-service. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    /** Longest number literal read; longer ones only serve to make number parsing slow. */
+    public static final int MAX_NUMBER_LENGTH = 100;
+
+    /** Longest field name read. */
+    public static final int MAX_NAME_LENGTH = 1024;
+
+    /** Length of an event id derived from the record's bytes: 128 bits of SHA-256, ample against collisions. */
+    static final int CONTENT_ID_HEX_CHARS = 32;
+
+    private static final int MAX_MESSAGE_CHARS = 1000;
+    private static final Normaliser ECS = new EcsJsonNormaliser();
+    private static final Normaliser SURICATA = new SuricataEveNormaliser();
+
+    private final Map<String, EventFormat> formatByTopic;
+    private final EventFormat defaultFormat;
+    private final int maxRecordBytes;
+    private final Clock clock;
+
+    // Rebuilt after deserialisation on each Flink task: Jackson mappers are not meant to be shipped.
+    private transient ObjectMapper mapper;
+
+    private EventParser(Builder b) {
+        this.formatByTopic = new HashMap<>(b.formatByTopic);
+        this.defaultFormat = b.defaultFormat;
+        this.maxRecordBytes = b.maxRecordBytes;
+        this.clock = b.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The format records on this topic are read as; topics not configured get the default format. */
+    public EventFormat formatOf(String topic) {
+        return formatByTopic.getOrDefault(topic, defaultFormat);
+    }
+
+    public int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
+    /** Parses one record value read from {@code topic}/{@code partition} at {@code offset}. */
+    public ParseResult parse(byte[] value, String topic, int partition, long offset) {
+        String sourceTopic = topic == null ? "" : topic;
+        DeadLetterReason reason;
+        String message;
+        try {
+            return ParseResult.of(toEvent(value, sourceTopic));
+        } catch (RejectedEventException e) {
+            reason = e.reason();
+            message = e.getMessage();
+        } catch (RuntimeException e) {
+            // A normaliser bug must not fail the job and replay the same record forever; keep it for a replay.
+            reason = DeadLetterReason.NORMALISER_ERROR;
+            message = e.toString();
+        }
+        return ParseResult.of(new DeadLetter(reason, shorten(message), sourceTopic, partition, offset, value,
+                clock.millis()));
+    }
+
+    private SecurityEvent toEvent(byte[] value, String topic) throws RejectedEventException {
+        if (value == null || value.length == 0) {
+            throw new RejectedEventException(DeadLetterReason.EMPTY, "record value is empty");
+        }
+        // Checked before parsing so an oversized record costs nothing but its length.
+        if (value.length > maxRecordBytes) {
+            throw new RejectedEventException(DeadLetterReason.TOO_LARGE, "record is " + value.length
+                    + " bytes, more than the limit of " + maxRecordBytes);
+        }
+        JsonNode root = readTree(value);
+        if (root == null || root.isMissingNode()) {
+            throw new RejectedEventException(DeadLetterReason.EMPTY, "record value is only whitespace");
+        }
+        if (!root.isObject()) {
+            throw new RejectedEventException(DeadLetterReason.NOT_AN_OBJECT,
+                    "record is a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT) + ", not an object");
+        }
+        EventFormat format = formatOf(topic);
+        Normaliser normaliser = normaliser(format == EventFormat.AUTO ? detect(root) : format);
+        if (normaliser == null) {
+            throw new RejectedEventException(DeadLetterReason.UNKNOWN_FORMAT, "record is neither Suricata EVE "
+                    + "(event_type and timestamp) nor ECS JSON (@timestamp or an event or ecs object)");
+        }
+        SecurityEvent.Builder event = SecurityEvent.builder();
+        try {
+            normaliser.normalise(root, event);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedEventException(DeadLetterReason.BAD_FIELD, e.getMessage());
+        }
+        if (!event.hasId()) {
+            event.id(contentId(value));
+        }
+        return event.build();
+    }
+
+    private JsonNode readTree(byte[] value) throws RejectedEventException {
+        try {
+            return mapper().readTree(value);
+        } catch (StreamConstraintsException e) {
+            throw new RejectedEventException(DeadLetterReason.LIMIT_EXCEEDED, describe(e));
+        } catch (IOException e) {
+            // Jackson reports bad UTF-8 as a parse error; only then is it worth decoding the bytes to tell.
+            DeadLetterReason reason = DeadLetter.utf8OrNull(value) == null
+                    ? DeadLetterReason.INVALID_UTF8
+                    : DeadLetterReason.INVALID_JSON;
+            throw new RejectedEventException(reason, describe(e));
+        }
+    }
+
+    /**
+     * The format of a record on a mixed topic: EVE has {@code event_type} and {@code timestamp}, ECS has
+     * {@code @timestamp} or {@code event}/{@code ecs} fields; null when neither.
+     */
+    static EventFormat detect(JsonNode root) {
+        boolean eveType = root.hasNonNull("event_type");
+        if (eveType && root.has("timestamp")) {
+            return EventFormat.SURICATA_EVE;
+        }
+        if (root.has(EcsJsonNormaliser.TIMESTAMP_FIELD) || root.path("event").isObject()
+                || root.path("ecs").isObject()) {
+            return EventFormat.ECS_JSON;
+        }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (name.startsWith("event.") || name.startsWith("ecs.")) {
+                return EventFormat.ECS_JSON;
+            }
+        }
+        // An EVE record without its timestamp is still EVE; it is then refused as missing_timestamp.
+        return eveType ? EventFormat.SURICATA_EVE : null;
+    }
+
+    private static Normaliser normaliser(EventFormat format) {
+        if (format == null) {
+            return null;
+        }
+        switch (format) {
+            case ECS_JSON:
+                return ECS;
+            case SURICATA_EVE:
+                return SURICATA;
+            default:
+                return null;
+        }
+    }
+
+    /** The id of a record without {@code event.id}: a hash of its bytes, so a re-read record keeps its id. */
+    static String contentId(byte[] value) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(value);
+            return HexFormat.of().formatHex(hash).substring(0, CONTENT_ID_HEX_CHARS);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (!(e instanceof JsonProcessingException jpe)) {
+            return e.toString();
+        }
+        String message = String.valueOf(jpe.getOriginalMessage()).replaceAll("\\s+", " ").trim();
+        JsonLocation at = jpe.getLocation();
+        return at == null ? message : message + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+
+    private static String shorten(String message) {
+        String m = message == null ? "" : message;
+        return m.length() <= MAX_MESSAGE_CHARS ? m : m.substring(0, MAX_MESSAGE_CHARS) + "...";
+    }
+
+    private ObjectMapper mapper() {
+        if (mapper == null) {
+            StreamReadConstraints limits = StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxNameLength(MAX_NAME_LENGTH)
+                    .maxStringLength(maxRecordBytes)
+                    .maxDocumentLength(maxRecordBytes)
+                    .build();
+            JsonFactory factory = JsonFactory.builder()
+                    .streamReadConstraints(limits)
+                    // Messages carry line and column only; the record itself is already in the dead letter.
+                    .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                    .build();
+            mapper = JsonMapper.builder(factory)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build();
+        }
+        return mapper;
+    }
+
+    /** Configures an {@link EventParser}; every topic not named is read in the default format. */
+    public static final class Builder {
+        private final Map<String, EventFormat> formatByTopic = new HashMap<>();
+        private EventFormat defaultFormat = EventFormat.AUTO;
+        private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        public Builder topicFormat(String topic, EventFormat format) {
+            Objects.requireNonNull(topic, "topic");
+            formatByTopic.put(topic, Objects.requireNonNull(format, "format of topic " + topic));
+            return this;
+        }
+
+        public Builder topicFormats(Map<String, EventFormat> formats) {
+            Objects.requireNonNull(formats, "formats").forEach(this::topicFormat);
+            return this;
+        }
+
+        /** Format for topics not configured; {@link EventFormat#AUTO} unless set. */
+        public Builder defaultFormat(EventFormat format) {
+            this.defaultFormat = Objects.requireNonNull(format, "defaultFormat");
+            return this;
+        }
+
+        /** Largest record value accepted, in bytes; 1 MiB unless set. */
+        public Builder maxRecordBytes(int bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxRecordBytes must be positive, got " + bytes);
+            }
+            this.maxRecordBytes = bytes;
+            return this;
+        }
+
+        /** Clock stamping dead letters with their failure time; the system UTC clock unless set. */
+        public Builder clock(Clock clock) {
+            if (!(clock instanceof Serializable)) {
+                throw new IllegalArgumentException("clock must be Serializable to ship with the job: " + clock);
+            }
+            this.clock = clock;
+            return this;
+        }
+
+        public EventParser build() {
+            return new EventParser(this);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.vigil.job;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.vigil.event.DeadLetterKafkaSerializer;
+import org.vigil.event.EventFormat;
+import org.vigil.event.EventParser;
+import org.vigil.event.ParseResult;
+import org.vigil.sink.elasticsearch.ElasticsearchAlertSink;
+import org.vigil.sink.elasticsearch.ElasticsearchSinkOptions;
+import org.vigil.sink.stix.StixBundleMapper;
+import org.vigil.sink.stix.StixBundleSerializer;
+import org.vigil.sink.stix.TlpMarking;
+
+/** Builds the production source and sinks (Kafka, Elasticsearch) from configuration. */
+public final class KafkaConnectors {
+    private KafkaConnectors() {}
+
+    /** Every connector of the job, from configuration. */
+    public static CorrelatorJob.Connectors from(VigilConfig config) {
+        return new CorrelatorJob.Connectors(
+                eventSource(config, false),
+                new ElasticsearchAlertSink(elasticsearchOptions(config)),
+                stixFeed(config),
+                atLeastOnceSink(config, new DeadLetterKafkaSerializer(config.require(VigilOptions.DEADLETTER_TOPIC))),
+                atLeastOnceSink(config, new LateEventKafkaSerializer(config.require(VigilOptions.LATE_TOPIC))));
+    }
+
+    /** The event source; {@code bounded} stops at the offsets that are latest when the job starts (backfills, tests). */
+    public static KafkaSource<ParseResult> eventSource(VigilConfig config, boolean bounded) {
+        EventParser.Builder parser = EventParser.builder()
+                .defaultFormat(EventFormat.AUTO)
+                .maxRecordBytes(config.integer(VigilOptions.MAX_RECORD_BYTES));
+        for (Map.Entry<String, String> tf : config.pairs(VigilOptions.EVENT_TOPIC_FORMATS).entrySet()) {
+            parser.topicFormat(tf.getKey(), EventFormat.fromConfigName(tf.getValue()));
+        }
+        OffsetResetStrategy reset = switch (config.require(VigilOptions.STARTING_OFFSETS).toLowerCase(Locale.ROOT)) {
+            case "earliest" -> OffsetResetStrategy.EARLIEST;
+            case "latest" -> OffsetResetStrategy.LATEST;
+            default -> throw new IllegalArgumentException(VigilOptions.STARTING_OFFSETS.key() + " must be earliest or latest");
+        };
+        var builder = KafkaSource.<ParseResult>builder()
+                .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(config.list(VigilOptions.EVENT_TOPICS))
+                .setGroupId(config.require(VigilOptions.KAFKA_GROUP_ID))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
+                .setDeserializer(new SocEventDeserializer(parser.build()))
+                .setProperties(config.kafkaClientProperties())
+                // The size check happens in the parser: let the consumer hand us over-size records.
+                .setProperty("max.partition.fetch.bytes", Integer.toString(Math.max(1 << 20, config.integer(VigilOptions.MAX_RECORD_BYTES) * 4)))
+                .setProperty("partition.discovery.interval.ms", "60000");
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /** The NCSC feed: one STIX bundle per alert, written in Kafka transactions committed on checkpoint. */
+    public static KafkaSink<org.vigil.alert.Alert> stixFeed(VigilConfig config) {
+        StixBundleMapper mapper = StixBundleMapper.builder()
+                .identityName(config.require(VigilOptions.STIX_IDENTITY_NAME))
+                .marking(TlpMarking.valueOf(config.require(VigilOptions.STIX_TLP).toUpperCase(Locale.ROOT)))
+                .build();
+        Properties producer = config.kafkaClientProperties();
+        producer.setProperty("transaction.timeout.ms",
+                Long.toString(config.duration(VigilOptions.KAFKA_TRANSACTION_TIMEOUT).toMillis()));
+        return KafkaSink.<org.vigil.alert.Alert>builder()
+                .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(new StixBundleSerializer(config.require(VigilOptions.STIX_TOPIC), mapper))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.require(VigilOptions.KAFKA_TRANSACTIONAL_ID_PREFIX))
+                .build();
+    }
+
+    /** A sink for records whose duplicates after a failure are harmless (dead letters, late events). */
+    public static <T> KafkaSink<T> atLeastOnceSink(VigilConfig config, KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(config.kafkaClientProperties())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** Elasticsearch sink options; credentials come from the environment. */
+    public static ElasticsearchSinkOptions elasticsearchOptions(VigilConfig config) {
+        ElasticsearchSinkOptions.Builder b = ElasticsearchSinkOptions.builder()
+                .hosts(config.list(VigilOptions.ELASTICSEARCH_HOSTS).toArray(String[]::new))
+                .index(config.require(VigilOptions.ELASTICSEARCH_INDEX));
+        if (config.get(VigilOptions.ELASTICSEARCH_API_KEY) != null) {
+            b.apiKey(config.get(VigilOptions.ELASTICSEARCH_API_KEY));
+        } else if (config.get(VigilOptions.ELASTICSEARCH_USERNAME) != null) {
+            b.basicAuth(config.get(VigilOptions.ELASTICSEARCH_USERNAME), config.get(VigilOptions.ELASTICSEARCH_PASSWORD));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,214 @@
+package org.vigil.sink.elasticsearch;
+
+import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vigil.alert.Alert;
+import org.vigil.alert.AlertDocument;
+
+/**
+ * Writes alerts to Elasticsearch in bulk index requests, one document per alert with {@code _id = alert.id()}.
+ *
+ * <p>Delivery guarantee: at-least-once, and because the id is deterministic every re-delivery overwrites the same
+ * document, so the index holds each alert exactly once. {@link #flush} (called on every checkpoint) returns only
+ * when Elasticsearch has acknowledged every buffered alert; retryable failures (unreachable node, HTTP 408/429/5xx,
+ * per item or per request) are retried with exponential backoff, which back-pressures the job instead of dropping
+ * alerts; an alert Elasticsearch rejects for good (e.g. a 400 mapping error) fails the job with
+ * {@link AlertRejectedException} naming the alert.
+ */
+final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
+    static final String METRIC_ALERTS_WRITTEN = "alertsWritten";
+    static final String METRIC_BULK_RETRIES = "bulkRetries";
+    static final String METRIC_ALERTS_REJECTED = "alertsRejected";
+    static final String METRIC_PENDING = "pendingAlerts";
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchAlertWriter.class);
+
+    private final ElasticsearchSinkOptions options;
+    private final ElasticsearchConnection connection;
+    private final ProcessingTimeService timers;
+    private final RetryBackoff backoff;
+    // Keyed by alert id: a newer version of an alert (e.g. a higher count) replaces the buffered one.
+    private final LinkedHashMap<String, ObjectNode> pending = new LinkedHashMap<>();
+    private final SinkWriterMetricGroup metrics;
+    private final Counter alertsWritten;
+    private final Counter bulkRetries;
+    private final Counter alertsRejected;
+    private boolean closed;
+
+    /** @param timers drives the periodic flush; null disables it (flushes then happen on full batch and checkpoint) */
+    ElasticsearchAlertWriter(ElasticsearchSinkOptions options, ElasticsearchConnection connection,
+                             SinkWriterMetricGroup metrics, ProcessingTimeService timers) {
+        this.options = options;
+        this.connection = connection;
+        this.timers = timers;
+        this.backoff = new RetryBackoff(options.initialBackoff(), options.maxBackoff());
+        this.metrics = metrics;
+        this.alertsWritten = metrics.counter(METRIC_ALERTS_WRITTEN);
+        this.bulkRetries = metrics.counter(METRIC_BULK_RETRIES);
+        this.alertsRejected = metrics.counter(METRIC_ALERTS_REJECTED);
+        metrics.gauge(METRIC_PENDING, pending::size);
+        scheduleFlush();
+    }
+
+    @Override
+    public void write(Alert alert, Context context) throws IOException, InterruptedException {
+        pending.put(alert.id(), AlertDocument.toJson(alert));
+        if (pending.size() >= options.maxBatchSize()) {
+            sendPending();
+        }
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        // Blocks until everything is acknowledged, so the checkpoint covers every alert written before it.
+        sendPending();
+    }
+
+    @Override
+    public void close() throws IOException {
+        // No flush here: Flink calls flush(true) before close at end of input; on cancel or failure the
+        // unacknowledged alerts are replayed from the last checkpoint.
+        closed = true;
+        connection.close();
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    private void scheduleFlush() {
+        long interval = options.flushInterval().toMillis();
+        if (timers == null || interval <= 0) {
+            return;
+        }
+        timers.registerTimer(timers.getCurrentProcessingTime() + interval, now -> {
+            if (!closed) {
+                sendPending();
+                scheduleFlush();
+            }
+        });
+    }
+
+    /** Sends every pending alert, batch by batch, retrying transient failures until all are acknowledged. */
+    private void sendPending() throws IOException, InterruptedException {
+        int retry = 0;
+        while (!pending.isEmpty()) {
+            List<Map.Entry<String, ObjectNode>> batch = nextBatch();
+            String failure;
+            try {
+                BulkResponse response = connection.client().bulk(b -> b.operations(operations(batch)));
+                int before = pending.size();
+                failure = applyResponse(batch, response);
+                if (pending.size() < before) {
+                    retry = 0; // progress: restart the backoff
+                }
+                if (failure == null) {
+                    continue;
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!RetryBackoff.isRetryable(e)) {
+                    throw new IOException("Elasticsearch refused the bulk request for " + batch.size() + " alerts to index "
+                            + options.index() + " at " + options.hosts() + ": " + e.getMessage(), e);
+                }
+                failure = e.toString();
+            }
+            if (options.maxRetries() != ElasticsearchSinkOptions.RETRY_FOREVER && retry >= options.maxRetries()) {
+                throw new IOException("Elasticsearch at " + options.hosts() + " still failing after " + retry
+                        + " retries (" + pending.size() + " alerts pending): " + failure);
+            }
+            bulkRetries.inc();
+            long delay = backoff.delayMillis(retry);
+            LOG.warn("Elasticsearch bulk write to {} incomplete, {} alerts pending, retry {} in {} ms: {}",
+                    options.index(), pending.size(), retry + 1, delay, failure);
+            Thread.sleep(delay);
+            retry++;
+        }
+    }
+
+    private List<Map.Entry<String, ObjectNode>> nextBatch() {
+        List<Map.Entry<String, ObjectNode>> batch = new ArrayList<>(Math.min(pending.size(), options.maxBatchSize()));
+        Iterator<Map.Entry<String, ObjectNode>> it = pending.entrySet().iterator();
+        while (it.hasNext() && batch.size() < options.maxBatchSize()) {
+            Map.Entry<String, ObjectNode> e = it.next();
+            // A copy: the map's own entry would change if a newer version of the alert arrived.
+            batch.add(Map.entry(e.getKey(), e.getValue()));
+        }
+        return batch;
+    }
+
+    private List<BulkOperation> operations(List<Map.Entry<String, ObjectNode>> batch) {
+        List<BulkOperation> ops = new ArrayList<>(batch.size());
+        for (Map.Entry<String, ObjectNode> e : batch) {
+            ops.add(BulkOperation.of(o -> o.index(i -> i.index(options.index()).id(e.getKey()).document(e.getValue()))));
+        }
+        return ops;
+    }
+
+    /**
+     * Removes acknowledged alerts from the pending set; returns a description of the retryable failures, or null.
+     *
+     * @throws AlertRejectedException if any item failed for good
+     */
+    private String applyResponse(List<Map.Entry<String, ObjectNode>> batch, BulkResponse response)
+            throws AlertRejectedException {
+        List<BulkResponseItem> items = response.items();
+        int written = 0;
+        int retryable = 0;
+        String firstRetryable = null;
+        String rejectedId = null;
+        int rejectedStatus = 0;
+        String rejectedReason = null;
+        int moreRejected = 0;
+        for (int i = 0; i < items.size(); i++) {
+            BulkResponseItem item = items.get(i);
+            String id = batch.get(i).getKey();
+            if (item.error() == null) {
+                // Only if unchanged: a newer version of the alert arriving meanwhile must still be sent.
+                pending.remove(id, batch.get(i).getValue());
+                written++;
+            } else if (RetryBackoff.isRetryableStatus(item.status())) {
+                retryable++;
+                if (firstRetryable == null) {
+                    firstRetryable = "HTTP " + item.status() + " " + describe(item.error());
+                }
+            } else if (rejectedId == null) {
+                rejectedId = id;
+                rejectedStatus = item.status();
+                rejectedReason = describe(item.error());
+            } else {
+                moreRejected++;
+            }
+        }
+        alertsWritten.inc(written);
+        metrics.getNumRecordsSendCounter().inc(written);
+        metrics.getNumRecordsSendErrorsCounter().inc(items.size() - written);
+        if (rejectedId != null) {
+            alertsRejected.inc(1 + moreRejected);
+            metrics.getNumRecordsOutErrorsCounter().inc(1 + moreRejected);
+            throw new AlertRejectedException(rejectedId, options.index(), rejectedStatus, rejectedReason, moreRejected);
+        }
+        return retryable == 0 ? null : retryable + " of " + items.size() + " alerts failed, first: " + firstRetryable;
+    }
+
+    private static String describe(ErrorCause error) {
+        StringBuilder sb = new StringBuilder().append(error.type()).append(": ").append(error.reason());
+        for (ErrorCause cause = error.causedBy(); cause != null; cause = cause.causedBy()) {
+            sb.append("; caused by ").append(cause.type()).append(": ").append(cause.reason());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,238 @@
+package org.vigil.sink.stix;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.vigil.alert.Alert;
+import org.vigil.event.SecurityEvent;
+
+/**
+ * Maps one alert to a STIX 2.1 bundle: the SOC's identity, the TLP marking, the observables of the offending
+ * entity, an indicator for them, the observed-data and a sighting of the indicator by the SOC.
+ *
+ * <p>Every id and timestamp is derived from the alert, so mapping the same alert again yields the same bundle
+ * byte for byte; a replay re-sends the same objects rather than new versions or new objects.
+ */
+public final class StixBundleMapper implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Namespace of Vigil's name-based STIX ids: UUIDv5 of {@code urn:vigil:stix} in the RFC 4122 URL namespace. */
+    public static final UUID VIGIL_NAMESPACE = UUID.fromString("f6ee798f-c26b-51ac-af4e-99f167429c1b");
+    public static final String DEFAULT_IDENTITY_NAME = "Provincial Security Operations Centre";
+    /**
+     * The SOC identity is one object shared by every bundle, so its {@code created} must not vary by alert; a
+     * fixed instant keeps it one version for recipients.
+     */
+    public static final Instant DEFAULT_IDENTITY_CREATED = Instant.parse("2024-01-01T00:00:00Z");
+    public static final TlpMarking DEFAULT_MARKING = TlpMarking.AMBER;
+    /** Upper bound STIX puts on {@code number_observed} and {@code count}. */
+    static final int MAX_COUNT = 999_999_999;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final String identityName;
+    private final Instant identityCreated;
+    private final TlpMarking marking;
+
+    private StixBundleMapper(Builder b) {
+        this.identityName = b.identityName;
+        this.identityCreated = b.identityCreated;
+        this.marking = b.marking;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public TlpMarking marking() {
+        return marking;
+    }
+
+    /** The id of the SOC identity every bundle names as creator; it depends on the identity name only. */
+    public String identityId() {
+        return "identity--" + NameBasedUuid.v5(VIGIL_NAMESPACE, "identity/" + identityName);
+    }
+
+    /** The bundle as compact JSON. */
+    public String toJson(Alert alert) {
+        try {
+            return JSON.writeValueAsString(toBundle(alert));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write STIX bundle of alert " + alert.id(), e);
+        }
+    }
+
+    public ObjectNode toBundle(Alert alert) {
+        List<String> markings = List.of(marking.id());
+        List<StixObservable> observables = AlertObservables.of(alert);
+        long firstSeen = alert.firstSeenMillis();
+        long lastSeen = lastSeenMillis(alert);
+
+        ObjectNode indicator = indicator(alert, observables, firstSeen, lastSeen, markings);
+        ObjectNode observedData = observedData(alert, observables, firstSeen, lastSeen, markings);
+        ObjectNode sighting = sighting(alert, indicator, observedData, firstSeen, lastSeen, markings);
+
+        ObjectNode bundle = JsonNodeFactory.instance.objectNode();
+        bundle.put("type", "bundle");
+        bundle.put("id", "bundle--" + NameBasedUuid.v5(VIGIL_NAMESPACE, alert.id() + "/bundle"));
+        ArrayNode objects = bundle.putArray("objects");
+        objects.add(marking.toStix());
+        objects.add(identity(markings));
+        observables.forEach(o -> objects.add(o.toStix(markings)));
+        objects.add(indicator);
+        objects.add(observedData);
+        objects.add(sighting);
+        return bundle;
+    }
+
+    private ObjectNode identity(List<String> markings) {
+        ObjectNode identity = JsonNodeFactory.instance.objectNode();
+        identity.put("type", "identity");
+        identity.put("spec_version", "2.1");
+        identity.put("id", identityId());
+        identity.put("created", format(identityCreated.toEpochMilli()));
+        identity.put("modified", format(identityCreated.toEpochMilli()));
+        identity.put("name", identityName);
+        identity.put("identity_class", "organization");
+        markings.forEach(identity.putArray("object_marking_refs")::add);
+        return identity;
+    }
+
+    private ObjectNode indicator(Alert alert, List<StixObservable> observables, long firstSeen, long lastSeen,
+                                 List<String> markings) {
+        ObjectNode indicator = sdo("indicator", alert, firstSeen, lastSeen, markings);
+        indicator.put("name", alert.ruleName());
+        if (!alert.ruleDescription().isBlank()) {
+            indicator.put("description", alert.ruleDescription());
+        }
+        indicator.putArray("indicator_types").add("malicious-activity");
+        indicator.put("pattern", StixPattern.anyOf(observables));
+        indicator.put("pattern_type", "stix");
+        indicator.put("pattern_version", "2.1");
+        indicator.put("valid_from", format(firstSeen));
+        ArrayNode phases = JsonNodeFactory.instance.arrayNode();
+        for (String tactic : alert.tacticIds()) {
+            // An unknown tactic has no ATT&CK phase name; the technique references still carry the mapping.
+            MitreAttack.phaseName(tactic).ifPresent(phase -> phases.addObject()
+                    .put("kill_chain_name", MitreAttack.SOURCE_NAME)
+                    .put("phase_name", phase));
+        }
+        if (!phases.isEmpty()) {
+            indicator.set("kill_chain_phases", phases);
+        }
+        ArrayNode references = JsonNodeFactory.instance.arrayNode();
+        for (String technique : alert.techniqueIds()) {
+            ObjectNode ref = references.addObject().put("source_name", MitreAttack.SOURCE_NAME).put("external_id", technique);
+            MitreAttack.techniqueUrl(technique).ifPresent(url -> ref.put("url", url));
+        }
+        if (!references.isEmpty()) {
+            indicator.set("external_references", references);
+        }
+        return indicator;
+    }
+
+    private ObjectNode observedData(Alert alert, List<StixObservable> observables, long firstSeen, long lastSeen,
+                                    List<String> markings) {
+        ObjectNode observed = sdo("observed-data", alert, firstSeen, lastSeen, markings);
+        observed.put("first_observed", format(firstSeen));
+        observed.put("last_observed", format(lastSeen));
+        observed.put("number_observed", clamp(alert.evidenceCount(), 1));
+        ArrayNode refs = observed.putArray("object_refs");
+        observables.forEach(o -> refs.add(o.id()));
+        return observed;
+    }
+
+    private ObjectNode sighting(Alert alert, ObjectNode indicator, ObjectNode observedData, long firstSeen,
+                                long lastSeen, List<String> markings) {
+        ObjectNode sighting = sdo("sighting", alert, firstSeen, lastSeen, markings);
+        // No entity value here: the observables alone decide what the bundle discloses (no user names beside IPs).
+        sighting.put("description", "Vigil alert " + alert.id() + " of rule " + alert.ruleId() + " v" + alert.ruleVersion());
+        sighting.put("first_seen", format(firstSeen));
+        sighting.put("last_seen", format(lastSeen));
+        sighting.put("count", clamp(alert.evidenceCount(), 0));
+        sighting.put("sighting_of_ref", indicator.get("id").asText());
+        sighting.putArray("observed_data_refs").add(observedData.get("id").asText());
+        sighting.putArray("where_sighted_refs").add(identityId());
+        // Lets the recipient quote our alert id back to us.
+        sighting.putArray("external_references").addObject()
+                .put("source_name", "vigil")
+                .put("external_id", alert.id());
+        return sighting;
+    }
+
+    /**
+     * The common properties of an alert's SDO or SRO. {@code created} is the first evidence time, which does not
+     * change when a later event extends the same alert; {@code modified} is the last.
+     */
+    private ObjectNode sdo(String type, Alert alert, long firstSeen, long lastSeen, List<String> markings) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("type", type);
+        node.put("spec_version", "2.1");
+        node.put("id", type + "--" + NameBasedUuid.v5(VIGIL_NAMESPACE, alert.id() + "/" + type));
+        node.put("created_by_ref", identityId());
+        node.put("created", format(firstSeen));
+        node.put("modified", format(lastSeen));
+        markings.forEach(node.putArray("object_marking_refs")::add);
+        return node;
+    }
+
+    private static long lastSeenMillis(Alert alert) {
+        long last = Math.max(alert.timestampMillis(), alert.firstSeenMillis());
+        for (SecurityEvent e : alert.evidence()) {
+            last = Math.max(last, e.timestampMillis());
+        }
+        return last;
+    }
+
+    private static int clamp(int count, int min) {
+        return Math.max(min, Math.min(MAX_COUNT, count));
+    }
+
+    /** STIX timestamps: UTC, millisecond precision, {@code Z} suffix. */
+    static String format(long epochMillis) {
+        return TIMESTAMP.format(Instant.ofEpochMilli(epochMillis));
+    }
+
+    /** Builds a {@link StixBundleMapper}; every setting has a named default. */
+    public static final class Builder {
+        private String identityName = DEFAULT_IDENTITY_NAME;
+        private Instant identityCreated = DEFAULT_IDENTITY_CREATED;
+        private TlpMarking marking = DEFAULT_MARKING;
+
+        private Builder() {}
+
+        /** The name of the SOC as recipients see it in the identity object. */
+        public Builder identityName(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("identityName must not be empty");
+            }
+            identityName = name.trim();
+            return this;
+        }
+
+        public Builder identityCreated(Instant created) {
+            identityCreated = Objects.requireNonNull(created, "identityCreated");
+            return this;
+        }
+
+        public Builder marking(TlpMarking tlp) {
+            marking = Objects.requireNonNull(tlp, "marking");
+            return this;
+        }
+
+        public StixBundleMapper build() {
+            return new StixBundleMapper(this);
+        }
+    }
+}
