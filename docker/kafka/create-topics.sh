@@ -29,7 +29,8 @@ create soc.events.suricata "$EVENT_PARTITIONS" $((7 * DAY_MS))
 
 # Records that could not be parsed (reason, source offset, original bytes) and
 # events that arrived after the watermark: kept longer, for triage and replay.
-create soc.deadletter   "$EVENT_PARTITIONS" $((30 * DAY_MS))
+# A dead letter holds the original record in base64: allow twice the 1 MiB ingest limit and more.
+create soc.deadletter   "$EVENT_PARTITIONS" $((30 * DAY_MS)) --config max.message.bytes=8388608
 create soc.events.late  "$EVENT_PARTITIONS" $((30 * DAY_MS))
 
 # Verified alerts as STIX 2.1 bundles for the NCSC, written transactionally:

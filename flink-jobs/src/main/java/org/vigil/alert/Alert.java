@@ -16,6 +16,7 @@ import org.vigil.event.SecurityEvent;
  *
  * <p>The id is deterministic ({@link AlertId}), so re-processing the same input yields the same alert.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(Alert.FlinkTypeInfo.class)
 public final class Alert implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -199,6 +200,15 @@ public final class Alert implements Serializable {
 
         public Alert build() {
             return new Alert(this);
+        }
+    }
+
+    /** Tells Flink to move {@code Alert} values with Java serialization rather than Kryo. */
+    public static final class FlinkTypeInfo extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<Alert> {
+        @Override
+        public org.apache.flink.api.common.typeinfo.TypeInformation<Alert> createTypeInfo(
+                java.lang.reflect.Type t, java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> params) {
+            return new org.vigil.job.JavaSerializedTypeInfo<>(Alert.class);
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.Objects;
  *
  * @param original the record's bytes exactly as read (copied in and out; empty for a null record)
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(DeadLetter.FlinkTypeInfo.class)
 public record DeadLetter(
         DeadLetterReason reason,
         String message,
@@ -123,5 +124,14 @@ public record DeadLetter(
     public String toString() {
         return "DeadLetter{" + reason.code() + " at " + kafkaKey() + ": " + message + " (" + original.length
                 + " bytes)}";
+    }
+
+    /** Tells Flink to move {@code DeadLetter} values with Java serialization rather than Kryo. */
+    public static final class FlinkTypeInfo extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<DeadLetter> {
+        @Override
+        public org.apache.flink.api.common.typeinfo.TypeInformation<DeadLetter> createTypeInfo(
+                java.lang.reflect.Type t, java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> params) {
+            return new org.vigil.job.JavaSerializedTypeInfo<>(DeadLetter.class);
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /** The outcome of parsing one raw record: a normalised event or a dead letter, never both. */
+@org.apache.flink.api.common.typeinfo.TypeInfo(ParseResult.FlinkTypeInfo.class)
 public final class ParseResult implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -57,5 +58,14 @@ public final class ParseResult implements Serializable {
     @Override
     public String toString() {
         return isEvent() ? "ParseResult{" + event + "}" : "ParseResult{" + deadLetter + "}";
+    }
+
+    /** Tells Flink to move {@code ParseResult} values with Java serialization rather than Kryo. */
+    public static final class FlinkTypeInfo extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<ParseResult> {
+        @Override
+        public org.apache.flink.api.common.typeinfo.TypeInformation<ParseResult> createTypeInfo(
+                java.lang.reflect.Type t, java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> params) {
+            return new org.vigil.job.JavaSerializedTypeInfo<>(ParseResult.class);
+        }
     }
 }

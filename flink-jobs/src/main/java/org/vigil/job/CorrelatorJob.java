@@ -33,7 +33,7 @@ import org.vigil.rules.RuleLoader;
  */
 public final class CorrelatorJob {
     /** Type information of alerts between operators. */
-    public static final TypeInformation<Alert> ALERT_TYPE = new JavaSerializedTypeInfo<>(Alert.class);
+    public static final TypeInformation<Alert> ALERT_TYPE = TypeInformation.of(Alert.class);
 
     private CorrelatorJob() {}
 

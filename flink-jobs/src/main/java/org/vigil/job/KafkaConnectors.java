@@ -25,11 +25,16 @@ public final class KafkaConnectors {
 
     /** Every connector of the job, from configuration. */
     public static CorrelatorJob.Connectors from(VigilConfig config) {
+        return from(config, false);
+    }
+
+    /** Every connector; a {@code bounded} job reads the event topics up to their current end, then finishes. */
+    public static CorrelatorJob.Connectors from(VigilConfig config, boolean bounded) {
         return new CorrelatorJob.Connectors(
-                eventSource(config, false),
+                eventSource(config, bounded),
                 new ElasticsearchAlertSink(elasticsearchOptions(config)),
                 stixFeed(config),
-                atLeastOnceSink(config, new DeadLetterKafkaSerializer(config.require(VigilOptions.DEADLETTER_TOPIC))),
+                deadLetterSink(config),
                 atLeastOnceSink(config, new LateEventKafkaSerializer(config.require(VigilOptions.LATE_TOPIC))));
     }
 
@@ -80,7 +85,27 @@ public final class KafkaConnectors {
                 .build();
     }
 
-    /** A sink for records whose duplicates after a failure are harmless (dead letters, late events). */
+    /**
+     * The dead-letter sink. A dead letter carries the original bytes in base64, so it is larger than the
+     * record it replaces: the producer accepts up to {@link #DEAD_LETTER_MAX_REQUEST_BYTES} and compresses,
+     * and the dead-letter topic's {@code max.message.bytes} must be at least twice {@code ingest.max-record-bytes}.
+     */
+    public static KafkaSink<org.vigil.event.DeadLetter> deadLetterSink(VigilConfig config) {
+        Properties producer = config.kafkaClientProperties();
+        producer.setProperty("max.request.size", Integer.toString(DEAD_LETTER_MAX_REQUEST_BYTES));
+        producer.setProperty("compression.type", "zstd");
+        return KafkaSink.<org.vigil.event.DeadLetter>builder()
+                .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(new DeadLetterKafkaSerializer(config.require(VigilOptions.DEADLETTER_TOPIC)))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** Largest dead letter the producer sends: room for a source record of up to 6 MiB in base64. */
+    public static final int DEAD_LETTER_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+    /** A sink for records whose duplicates after a failure are harmless (late events). */
     public static <T> KafkaSink<T> atLeastOnceSink(VigilConfig config, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))

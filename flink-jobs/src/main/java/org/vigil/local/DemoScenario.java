@@ -123,6 +123,8 @@ public final class DemoScenario {
         add(ECS_TOPIC, "{\"@timestamp\": \"2026-03-02T08:01:00Z\", \"source\": {\"ip\": \"10.30.0.5\", \"port\": \"eighty\"}}", "bad_field");
         add(ECS_TOPIC, "[1, 2, 3]", "not_an_object");
         records.add(new Record(ECS_TOPIC, new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xA0, (byte) 0xA1}, "invalid_utf8"));
+        // A well-formed event padded past the 1 MiB record limit, as a runaway log line would be.
+        add(ECS_TOPIC, "{\"@timestamp\": \"2026-03-02T08:02:00Z\", \"message\": \"" + "A".repeat(1_100_000) + "\"}", "too_large");
     }
 
     private void add(String topic, String text, String reason) {

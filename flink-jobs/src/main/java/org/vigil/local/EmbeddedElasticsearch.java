@@ -198,7 +198,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException("Elasticsearch exited with code " + process.exitValue() + " while starting ("
-                        + describe() + "). Last lines of " + consoleLog + ":\n" + logTail());
+                        + describe() + "). " + firstError() + "Last lines of " + consoleLog + ":\n" + logTail());
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
@@ -258,6 +258,17 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             terminate(true);
         } catch (RuntimeException ignored) {
             // Best effort during JVM shutdown.
+        }
+    }
+
+    /** The node's first ERROR line: the cause, which a long stack trace can push out of the tail. */
+    private String firstError() {
+        try (Stream<String> lines = Files.lines(consoleLog, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains("[ERROR]") || l.startsWith("ERROR:")).findFirst()
+                    .map(l -> "First error: " + (l.length() > 600 ? l.substring(0, 600) + "..." : l) + "\n")
+                    .orElse("");
+        } catch (IOException | UncheckedIOException e) {
+            return "";
         }
     }
 

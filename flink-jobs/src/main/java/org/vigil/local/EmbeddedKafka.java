@@ -37,6 +37,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Upper bound for a transactional producer's {@code transaction.timeout.ms}; Flink's sink uses minutes. */
     public static final Duration TRANSACTION_MAX_TIMEOUT = Duration.ofMinutes(15);
 
+    /** Largest record the broker accepts: above the job's 1 MiB record limit. */
+    public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
     private static final int NODE_ID = 1;
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -150,6 +153,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("transaction.max.timeout.ms", Long.toString(TRANSACTION_MAX_TIMEOUT.toMillis()));
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Room for over-size records, so the job (not the broker) is what refuses them, with a dead letter.
+        p.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
         return p;
     }
 

@@ -27,8 +27,7 @@ record NodeDirectories(Path config, Path data, Path logs, Path tmp) {
         Path options = dirs.config.resolve("jvm.options.d").resolve("vigil.options");
         Files.createDirectories(options.getParent());
         // A fixed small heap: by default the node would size itself to half the machine's memory and pre-touch it.
-        // -Xlog:disable drops the distribution's gc.log, which it would write into the shared install.
-        Files.write(options, List.of("-Xms" + heap, "-Xmx" + heap, "-Xlog:disable", "-Xlog:all=warning:stderr"));
+        Files.write(options, List.of("-Xms" + heap, "-Xmx" + heap));
         PrivilegeDrop.handOver(workDir);
         return dirs;
     }

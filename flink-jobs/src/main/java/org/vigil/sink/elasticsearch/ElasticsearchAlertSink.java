@@ -1,6 +1,7 @@
 package org.vigil.sink.elasticsearch;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch.cluster.HealthResponse;
 import java.io.IOException;
 import java.util.Objects;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -58,10 +59,11 @@ public final class ElasticsearchAlertSink implements Sink<Alert> {
         Exception last = null;
         for (int attempt = 1; attempt <= options.startupAttempts(); attempt++) {
             try {
-                String version = connection.client().info().version().number();
+                // Cluster health rather than GET /: the root endpoint lives in a module minimal distributions lack.
+                HealthResponse health = connection.client().cluster().health();
                 AlertIndexTemplate.install(connection.client(), options.index());
-                LOG.info("Elasticsearch {} at {} ready; index template {} installed", version, options.hosts(),
-                        AlertIndexTemplate.name(options.index()));
+                LOG.info("Elasticsearch cluster {} at {} is {}; index template {} installed", health.clusterName(),
+                        options.hosts(), health.status().jsonValue(), AlertIndexTemplate.name(options.index()));
                 return;
             } catch (IOException | ElasticsearchException e) {
                 if (!RetryBackoff.isRetryable(e)) {
@@ -82,7 +84,7 @@ public final class ElasticsearchAlertSink implements Sink<Alert> {
         int status = e instanceof ElasticsearchException ee ? ee.status() : -1;
         String hint = status == 401 || status == 403
                 ? "Check the API key or username/password, and that its role may write to index " + options.index()
-                        + " and manage index templates (manage_index_templates)."
+                        + ", manage index templates (manage_index_templates) and read cluster health (monitor)."
                 : "Check the hosts point at Elasticsearch 8.x and the index name is valid.";
         return "Elasticsearch at " + options.hosts() + " refused the alert sink at start-up: " + e.getMessage() + ". " + hint;
     }

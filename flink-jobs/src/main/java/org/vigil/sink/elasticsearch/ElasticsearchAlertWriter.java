@@ -108,9 +108,19 @@ final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
         int retry = 0;
         while (!pending.isEmpty()) {
             List<Map.Entry<String, ObjectNode>> batch = nextBatch();
-            String failure;
+            BulkResponse response = null;
+            String failure = null;
             try {
-                BulkResponse response = connection.client().bulk(b -> b.operations(operations(batch)));
+                response = connection.client().bulk(b -> b.operations(operations(batch)));
+            } catch (IOException | RuntimeException e) {
+                if (!RetryBackoff.isRetryable(e)) {
+                    throw new IOException("Elasticsearch refused the bulk request for " + batch.size() + " alerts to index "
+                            + options.index() + " at " + options.hosts() + ": " + e.getMessage(), e);
+                }
+                failure = e.toString();
+            }
+            // Outside the try: an AlertRejectedException is an IOException but must not be retried.
+            if (response != null) {
                 int before = pending.size();
                 failure = applyResponse(batch, response);
                 if (pending.size() < before) {
@@ -119,12 +129,6 @@ final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
                 if (failure == null) {
                     continue;
                 }
-            } catch (IOException | RuntimeException e) {
-                if (!RetryBackoff.isRetryable(e)) {
-                    throw new IOException("Elasticsearch refused the bulk request for " + batch.size() + " alerts to index "
-                            + options.index() + " at " + options.hosts() + ": " + e.getMessage(), e);
-                }
-                failure = e.toString();
             }
             if (options.maxRetries() != ElasticsearchSinkOptions.RETRY_FOREVER && retry >= options.maxRetries()) {
                 throw new IOException("Elasticsearch at " + options.hosts() + " still failing after " + retry

@@ -1,0 +1,131 @@
+package org.vigil.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.vigil.job.CorrelatorJob;
+import org.vigil.job.KafkaConnectors;
+import org.vigil.job.VigilConfig;
+import org.vigil.job.VigilOptions;
+
+/**
+ * {@code vigil local}: starts the embedded stack, runs the correlator on a Flink MiniCluster, feeds the
+ * drill and prints each alert as it becomes searchable in Elasticsearch.
+ */
+public final class LocalDemo {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final PrintStream out;
+
+    public LocalDemo(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Runs until interrupted, or with {@code exitAfterDemo} until the drill's alerts arrived (0) or the timeout (1). */
+    public int run(Path rulesDir, boolean exitAfterDemo, Duration timeout) throws Exception {
+        long started = System.nanoTime();
+        out.println("vigil local: starting Kafka (KRaft) and Elasticsearch " + EmbeddedElasticsearch.VERSION + " on loopback...");
+        try (LocalStack stack = LocalStack.start()) {
+            Thread stopper = new Thread(stack::close, "vigil-local-shutdown");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            VigilConfig config = stack.config(rulesDir);
+            out.println("  Kafka:          " + stack.kafka().bootstrapServers());
+            out.println("  Elasticsearch:  " + stack.elasticsearch().httpUri()
+                    + "  (alerts: " + stack.elasticsearch().httpUri() + "/" + config.require(VigilOptions.ELASTICSEARCH_INDEX) + "/_search)");
+            out.println("  topics:         events " + config.get(VigilOptions.EVENT_TOPICS) + "; dead letters "
+                    + config.get(VigilOptions.DEADLETTER_TOPIC) + "; NCSC feed " + config.get(VigilOptions.STIX_TOPIC));
+
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+            CorrelatorJob.configure(env, config);
+            CorrelatorJob.Settings settings = CorrelatorJob.Settings.from(config);
+            CorrelatorJob.build(env, settings, KafkaConnectors.from(config));
+            JobClient job = env.executeAsync("vigil-correlator (local)");
+            out.println("  Flink job:      " + job.getJobID() + " on a MiniCluster, " + settings.rules().size() + " rules from " + rulesDir);
+
+            // The drill happened in the last quarter of an hour, so alerts show up in Kibana's default range.
+            Instant drillStart = Instant.now().minus(Duration.ofMinutes(15)).truncatedTo(ChronoUnit.SECONDS);
+            List<DemoScenario.Record> records = DemoScenario.records(drillStart, 7);
+            stack.produce(records);
+            long malformed = records.size() - DemoScenario.goodRecordCount(records);
+            out.println("vigil local: fed the drill: " + records.size() + " records (" + malformed
+                    + " malformed, expected on the dead-letter topic); waiting for alerts...");
+
+            Set<String> expected = new TreeSet<>();
+            DemoScenario.EXPECTED_ALERTS.forEach(e -> expected.add(e.ruleId() + "@" + e.entity()));
+            Map<String, JsonNode> seen = new LinkedHashMap<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            String search = stack.elasticsearch().httpUri() + "/" + config.require(VigilOptions.ELASTICSEARCH_INDEX)
+                    + "/_search?size=500&sort=@timestamp:asc";
+            while (!exitAfterDemo || System.nanoTime() < deadline) {
+                for (JsonNode alert : searchAlerts(search)) {
+                    if (seen.putIfAbsent(alert.at("/vigil/alert_id").asText(), alert) == null) {
+                        out.println("ALERT " + alert.at("/@timestamp").asText() + "  " + alert.at("/vigil/severity").asText()
+                                + "  " + alert.at("/rule/id").asText() + "  " + alert.at("/vigil/entity/field").asText() + "="
+                                + alert.at("/vigil/entity/value").asText() + "  " + alert.at("/threat/technique/id/0").asText()
+                                + "  evidence=" + alert.at("/vigil/evidence_count").asText() + "  id=" + alert.at("/vigil/alert_id").asText());
+                    }
+                }
+                Set<String> found = new TreeSet<>();
+                seen.values().forEach(a -> found.add(a.at("/rule/id").asText() + "@" + a.at("/vigil/entity/value").asText()));
+                if (exitAfterDemo && found.containsAll(expected)) {
+                    summary(expected, found, started);
+                    job.cancel().get();
+                    return 0;
+                }
+                Thread.sleep(1000);
+            }
+            Set<String> found = new TreeSet<>();
+            seen.values().forEach(a -> found.add(a.at("/rule/id").asText() + "@" + a.at("/vigil/entity/value").asText()));
+            summary(expected, found, started);
+            out.println("vigil local: timed out after " + timeout.toSeconds() + " s before every expected alert arrived;"
+                    + " see the log above and the Flink job's exceptions");
+            job.cancel().get();
+            return 1;
+        }
+    }
+
+    private void summary(Set<String> expected, Set<String> found, long started) {
+        out.println();
+        out.println("Drill summary (" + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s):");
+        for (String e : expected) {
+            out.println("  " + (found.contains(e) ? "[x] " : "[ ] ") + e.replace("@", "  from "));
+        }
+        for (String f : found) {
+            if (!expected.contains(f)) {
+                out.println("  [!] unexpected " + f.replace("@", "  from "));
+            }
+        }
+    }
+
+    private static List<JsonNode> searchAlerts(String url) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return List.of(); // the index appears with the first alert
+            }
+            List<JsonNode> hits = new java.util.ArrayList<>();
+            JSON.readTree(r.body()).at("/hits/hits").forEach(h -> hits.add(h.get("_source")));
+            return hits;
+        } catch (java.io.IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+}

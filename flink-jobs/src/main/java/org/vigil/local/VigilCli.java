@@ -1,0 +1,125 @@
+package org.vigil.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.vigil.rules.RuleDefinition;
+import org.vigil.rules.RuleException;
+import org.vigil.rules.RuleFixtureRunner;
+import org.vigil.rules.RuleFixtures;
+import org.vigil.rules.RuleLoader;
+
+/** The {@code bin/vigil} command line: {@code local} and {@code rules validate|test}. */
+public final class VigilCli {
+    private static final String USAGE = """
+            usage: vigil <command> [options]
+
+            commands:
+              local [--exit-after-demo] [--timeout SECONDS] [--rules DIR]
+                    start Kafka and Elasticsearch on loopback, run the correlator on a Flink MiniCluster,
+                    feed the drill and print alerts as they arrive; Ctrl-C stops everything.
+                    --exit-after-demo  exit 0 once the drill's alerts all arrived, 1 after the timeout (default 300 s)
+              rules validate [--rules DIR]   compile every rule; errors name the file, line and reason
+              rules test [--rules DIR]       run every rule's fixtures on a bare Esper runtime
+
+            --rules defaults to ./rules. Each command exits non-zero on failure.
+            """;
+
+    private VigilCli() {}
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) throws Exception {
+        List<String> a = new ArrayList<>(List.of(args));
+        if (a.isEmpty() || a.contains("--help") || a.contains("-h")) {
+            System.out.print(USAGE);
+            return a.isEmpty() ? 2 : 0;
+        }
+        Path rules = Path.of(option(a, "--rules", "rules"));
+        String command = a.remove(0);
+        switch (command) {
+            case "local": {
+                boolean exitAfterDemo = a.remove("--exit-after-demo");
+                Duration timeout = Duration.ofSeconds(Long.parseLong(option(a, "--timeout", "300")));
+                rejectRest(a);
+                return new LocalDemo(System.out).run(rules, exitAfterDemo, timeout);
+            }
+            case "rules": {
+                String sub = a.isEmpty() ? "" : a.remove(0);
+                rejectRest(a);
+                if (sub.equals("validate")) {
+                    return validate(rules);
+                }
+                if (sub.equals("test")) {
+                    return test(rules);
+                }
+                System.err.println("vigil rules: expected 'validate' or 'test', got '" + sub + "'\n\n" + USAGE);
+                return 2;
+            }
+            default:
+                System.err.println("vigil: unknown command '" + command + "'\n\n" + USAGE);
+                return 2;
+        }
+    }
+
+    private static int validate(Path dir) {
+        List<RuleException> problems = new ArrayList<>();
+        List<RuleDefinition> rules = RuleLoader.loadAll(dir, problems);
+        rules.forEach(r -> System.out.println("ok      " + r.sourceFile() + "  (" + r.id() + ")"));
+        problems.forEach(p -> System.err.println("REFUSED " + p.getMessage()));
+        System.out.println(rules.size() + " rules compiled, " + problems.size() + " refused");
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    private static int test(Path dir) throws RuleException {
+        List<RuleException> problems = new ArrayList<>();
+        List<RuleDefinition> rules = RuleLoader.loadAll(dir, problems);
+        problems.forEach(p -> System.err.println("REFUSED " + p.getMessage()));
+        int passed = 0;
+        int failed = problems.size();
+        for (RuleDefinition rule : rules) {
+            Path fixtureFile = RuleLoader.fixtureFileOf(dir.resolve(rule.sourceFile()));
+            if (!Files.exists(fixtureFile)) {
+                System.err.println("FAIL    " + rule.sourceFile() + ": no fixtures at " + fixtureFile.getFileName());
+                failed++;
+                continue;
+            }
+            for (RuleFixtureRunner.CaseResult result : RuleFixtureRunner.run(rule, RuleFixtures.read(fixtureFile))) {
+                if (result.passed()) {
+                    passed++;
+                    System.out.println("pass    " + rule.id() + ": " + result.caseName());
+                } else {
+                    failed++;
+                    System.out.println("FAIL    " + rule.id() + ": " + result.caseName());
+                    result.differences().forEach(d -> System.out.println("          " + d));
+                }
+            }
+        }
+        System.out.println(passed + " passed, " + failed + " failed");
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static String option(List<String> args, String name, String defaultValue) {
+        int i = args.indexOf(name);
+        if (i < 0) {
+            return defaultValue;
+        }
+        if (i + 1 >= args.size()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        String value = args.get(i + 1);
+        args.remove(i + 1);
+        args.remove(i);
+        return value;
+    }
+
+    private static void rejectRest(List<String> rest) {
+        if (!rest.isEmpty()) {
+            throw new IllegalArgumentException("unexpected arguments " + rest + "; see vigil --help");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package org.vigil.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vigil.local.DemoScenario;
+import org.vigil.local.LocalStack;
+import org.vigil.rules.RulePaths;
+import org.vigil.sink.stix.StixSchemaValidator;
+
+/**
+ * The correlator end to end on a real Kafka broker, a real Elasticsearch server and a Flink MiniCluster:
+ * the drill's attacks become exactly the expected alerts in Elasticsearch and STIX bundles on the feed, the
+ * malformed records land on the dead-letter topic with their reasons, and production order does not matter.
+ */
+class CorrelatorJobIT {
+    private static final Instant START = Instant.parse("2026-03-02T08:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = LocalStack.start();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void drillRaisesExactlyTheExpectedAlertsBundlesAndDeadLetters() throws Exception {
+        List<DemoScenario.Record> records = DemoScenario.records(START, 1);
+        stack.produce(records);
+        VigilConfig config = runConfig("run1", "soc.events.ecs", "soc.events.suricata", "PT5S");
+        runBounded(config);
+
+        Map<String, JsonNode> alerts = alertsById(config);
+        Set<String> found = alerts.values().stream()
+                .map(a -> a.at("/rule/id").asText() + "@" + a.at("/vigil/entity/value").asText())
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> expected = DemoScenario.EXPECTED_ALERTS.stream().map(e -> e.ruleId() + "@" + e.entity())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(found).isEqualTo(expected);
+        assertThat(alerts).hasSize(expected.size());
+        for (JsonNode alert : alerts.values()) {
+            assertThat(alert.at("/event/kind").asText()).isEqualTo("alert");
+            assertThat(alert.at("/threat/technique/id/0").asText()).matches("T\\d{4}");
+            assertThat(alert.at("/vigil/evidence").size()).isPositive();
+            assertThat(alert.at("/source/ip").asText()).isEqualTo(alert.at("/vigil/entity/value").asText());
+        }
+        JsonNode bruteForce = alerts.values().stream()
+                .filter(a -> a.at("/rule/id").asText().equals("vigil-brute-force-then-success")).findFirst().orElseThrow();
+        assertThat(bruteForce.at("/vigil/details/user_name").asText()).isEqualTo("admin");
+        assertThat(bruteForce.at("/threat/technique/id/0").asText()).isEqualTo("T1110");
+
+        List<JsonNode> bundles = readAll(config.require(VigilOptions.STIX_TOPIC), true).stream()
+                .map(CorrelatorJobIT::json).toList();
+        assertThat(bundles).hasSize(alerts.size());
+        StixSchemaValidator validator = StixSchemaValidator.fromSharedData();
+        Set<String> sharedAlertIds = new TreeSet<>();
+        for (JsonNode bundle : bundles) {
+            assertThat(validator.problems(bundle)).as("STIX problems").isEmpty();
+            for (JsonNode object : bundle.get("objects")) {
+                if (object.get("type").asText().equals("sighting")) {
+                    object.get("external_references").forEach(r -> sharedAlertIds.add(r.get("external_id").asText()));
+                }
+            }
+        }
+        assertThat(sharedAlertIds).isEqualTo(alerts.keySet());
+
+        List<String> expectedReasons = records.stream().map(DemoScenario.Record::expectedDeadLetterReason)
+                .filter(r -> r != null).sorted().toList();
+        List<String> deadLetterReasons = readAll(config.require(VigilOptions.DEADLETTER_TOPIC), false).stream()
+                .map(v -> json(v).get("reason").asText()).sorted().toList();
+        assertThat(deadLetterReasons).isEqualTo(expectedReasons);
+    }
+
+    @Test
+    void sameAlertsWhateverOrderTheEventsWereProducedIn() throws Exception {
+        List<DemoScenario.Record> inOrder = DemoScenario.records(START, 1);
+        List<DemoScenario.Record> shuffled = new ArrayList<>(inOrder);
+        Collections.shuffle(shuffled, new Random(42));
+        stack.kafka().createTopics("ordered.ecs", "ordered.suricata", "shuffled.ecs", "shuffled.suricata",
+                "ordered.stix", "shuffled.stix", "ordered.deadletter", "shuffled.deadletter");
+        stack.produce(retarget(inOrder, "ordered"));
+        stack.produce(retarget(shuffled, "shuffled"));
+
+        // With every event out of order, the bound on out-of-orderness must cover the whole drill.
+        VigilConfig ordered = runConfig("ordered", "ordered.ecs", "ordered.suricata", "PT5S");
+        VigilConfig anyOrder = runConfig("shuffled", "shuffled.ecs", "shuffled.suricata", "PT1H");
+        runBounded(ordered);
+        runBounded(anyOrder);
+
+        Map<String, JsonNode> a = alertsById(ordered);
+        Map<String, JsonNode> b = alertsById(anyOrder);
+        assertThat(a).hasSize(DemoScenario.EXPECTED_ALERTS.size());
+        assertThat(b.keySet()).isEqualTo(a.keySet());
+        for (String id : a.keySet()) {
+            assertThat(b.get(id).get("vigil")).isEqualTo(a.get(id).get("vigil"));
+        }
+    }
+
+    private static List<DemoScenario.Record> retarget(List<DemoScenario.Record> records, String prefix) {
+        return records.stream().map(r -> new DemoScenario.Record(
+                prefix + (r.topic().equals(DemoScenario.ECS_TOPIC) ? ".ecs" : ".suricata"), r.value(),
+                r.expectedDeadLetterReason())).toList();
+    }
+
+    private static VigilConfig runConfig(String run, String ecsTopic, String suricataTopic, String outOfOrderness) {
+        VigilConfig base = stack.config(RulePaths.rulesDir());
+        boolean defaultTopics = ecsTopic.equals(DemoScenario.ECS_TOPIC);
+        return base
+                .with(VigilOptions.EVENT_TOPICS, ecsTopic + "," + suricataTopic)
+                .with(VigilOptions.EVENT_TOPIC_FORMATS, ecsTopic + "=ecs," + suricataTopic + "=suricata")
+                .with(VigilOptions.KAFKA_GROUP_ID, "it-" + run)
+                .with(VigilOptions.ELASTICSEARCH_INDEX, "vigil-alerts-" + run)
+                .with(VigilOptions.STIX_TOPIC, defaultTopics ? "ncsc.stix" : run + ".stix")
+                .with(VigilOptions.DEADLETTER_TOPIC, defaultTopics ? "soc.deadletter" : run + ".deadletter")
+                .with(VigilOptions.KAFKA_TRANSACTIONAL_ID_PREFIX, "it-" + run)
+                .with(VigilOptions.OUT_OF_ORDERNESS, outOfOrderness)
+                .with(VigilOptions.PARALLELISM, "2");
+    }
+
+    private static void runBounded(VigilConfig config) throws Exception {
+        org.apache.flink.configuration.Configuration flink = new org.apache.flink.configuration.Configuration();
+        // A failing job must fail the test, not restart forever.
+        flink.setString("restart-strategy.type", "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
+        CorrelatorJob.configure(env, config);
+        CorrelatorJob.build(env, CorrelatorJob.Settings.from(config), KafkaConnectors.from(config, true));
+        env.execute("vigil-it");
+    }
+
+    private static Map<String, JsonNode> alertsById(VigilConfig config) throws Exception {
+        String base = config.require(VigilOptions.ELASTICSEARCH_HOSTS) + "/" + config.require(VigilOptions.ELASTICSEARCH_INDEX);
+        send(HttpRequest.newBuilder(URI.create(base + "/_refresh")).POST(HttpRequest.BodyPublishers.noBody()).build());
+        JsonNode result = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/_search?size=1000")).GET().build()));
+        Map<String, JsonNode> byId = new TreeMap<>();
+        for (JsonNode hit : result.at("/hits/hits")) {
+            assertThat(hit.get("_id").asText()).isEqualTo(hit.at("/_source/vigil/alert_id").asText());
+            assertThat(byId.put(hit.get("_id").asText(), hit.get("_source"))).as("duplicate alert").isNull();
+        }
+        return byId;
+    }
+
+    private static String send(HttpRequest request) throws Exception {
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(request.uri() + " " + response.body()).isLessThan(300);
+        return response.body();
+    }
+
+    private static List<byte[]> readAll(String topic, boolean readCommitted) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + topic + "-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<byte[]> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            int emptyPolls = 0;
+            // Everything was committed before the job finished; stop after a few empty polls.
+            while (System.nanoTime() < deadline && emptyPolls < 3) {
+                var batch = consumer.poll(Duration.ofSeconds(1));
+                if (batch.isEmpty() && !consumer.assignment().isEmpty()) {
+                    emptyPolls++;
+                }
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    values.add(r.value());
+                }
+            }
+        }
+        return values;
+    }
+
+    private static JsonNode json(byte[] bytes) {
+        try {
+            return JSON.readTree(bytes);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + new String(bytes, java.nio.charset.StandardCharsets.UTF_8), e);
+        }
+    }
+}
