@@ -83,6 +83,7 @@ public final class LocalDemo {
                 seen.values().forEach(a -> found.add(a.at("/rule/id").asText() + "@" + a.at("/vigil/entity/value").asText()));
                 if (exitAfterDemo && found.containsAll(expected)) {
                     summary(expected, found, started);
+                    deadLetterSummary(stack, config, records);
                     job.cancel().get();
                     return 0;
                 }
@@ -91,6 +92,7 @@ public final class LocalDemo {
             Set<String> found = new TreeSet<>();
             seen.values().forEach(a -> found.add(a.at("/rule/id").asText() + "@" + a.at("/vigil/entity/value").asText()));
             summary(expected, found, started);
+            deadLetterSummary(stack, config, records);
             out.println("vigil local: timed out after " + timeout.toSeconds() + " s before every expected alert arrived;"
                     + " see the log above and the Flink job's exceptions");
             job.cancel().get();
@@ -108,6 +110,28 @@ public final class LocalDemo {
             if (!expected.contains(f)) {
                 out.println("  [!] unexpected " + f.replace("@", "  from "));
             }
+        }
+    }
+
+    private void deadLetterSummary(LocalStack stack, VigilConfig config, List<DemoScenario.Record> records) {
+        Map<String, Integer> expected = new java.util.TreeMap<>();
+        records.stream().map(DemoScenario.Record::expectedDeadLetterReason).filter(r -> r != null)
+                .forEach(r -> expected.merge(r, 1, Integer::sum));
+        Map<String, Integer> found = new java.util.TreeMap<>();
+        for (byte[] value : stack.readTopic(config.require(VigilOptions.DEADLETTER_TOPIC), Duration.ofSeconds(3))) {
+            try {
+                found.merge(JSON.readTree(value).path("reason").asText("?"), 1, Integer::sum);
+            } catch (java.io.IOException e) {
+                found.merge("unreadable", 1, Integer::sum);
+            }
+        }
+        out.println("Dead letters on " + config.require(VigilOptions.DEADLETTER_TOPIC) + " (reason: found/expected):");
+        Set<String> reasons = new TreeSet<>(expected.keySet());
+        reasons.addAll(found.keySet());
+        for (String reason : reasons) {
+            int f = found.getOrDefault(reason, 0);
+            int e = expected.getOrDefault(reason, 0);
+            out.println("  " + (f == e ? "[x] " : "[ ] ") + reason + ": " + f + "/" + e);
         }
     }
 

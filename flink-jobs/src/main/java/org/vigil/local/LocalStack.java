@@ -8,6 +8,9 @@ import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.vigil.job.VigilConfig;
 import org.vigil.job.VigilOptions;
@@ -71,6 +74,30 @@ public final class LocalStack implements AutoCloseable {
             }
             producer.flush();
         }
+    }
+
+    /** Every record on a topic (uncommitted ones included), polling until {@code quiet} passes without news. */
+    public List<byte[]> readTopic(String topic, java.time.Duration quiet) {
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<byte[]> values = new java.util.ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long quietUntil = System.nanoTime() + quiet.toNanos();
+            while (System.nanoTime() < quietUntil) {
+                var batch = consumer.poll(java.time.Duration.ofMillis(200));
+                if (!batch.isEmpty()) {
+                    batch.forEach(r -> values.add(r.value()));
+                    quietUntil = System.nanoTime() + quiet.toNanos();
+                }
+            }
+        }
+        return values;
     }
 
     @Override
