@@ -22,6 +22,13 @@ public final class EsperEventType {
     /** The {@link SecurityEvent} itself, so alerts can carry their evidence. */
     public static final String ORIGINAL = "vigilEvent";
 
+    /** Each schema field's dotted name split once, since every event passes through {@link #toEsper}. */
+    private static final Map<String, String[]> PATHS = new HashMap<>();
+
+    static {
+        EventSchema.fields().keySet().forEach(f -> PATHS.put(f, f.split("\\.")));
+    }
+
     private EsperEventType() {}
 
     /** The Esper map-type definition: property name to class, or to a nested definition. */
@@ -31,7 +38,7 @@ public final class EsperEventType {
         root.put(PARTITION_KEY, String.class);
         root.put(ORIGINAL, Object.class);
         for (Map.Entry<String, FieldType> f : EventSchema.fields().entrySet()) {
-            putNested(root, f.getKey(), f.getValue().esperType());
+            putNested(root, PATHS.get(f.getKey()), f.getValue().esperType());
         }
         return root;
     }
@@ -51,14 +58,13 @@ public final class EsperEventType {
             if (type == FieldType.STRING_LIST && value instanceof List<?> list) {
                 value = list.stream().map(String::valueOf).toArray(String[]::new);
             }
-            putNested(root, f.getKey(), value);
+            putNested(root, PATHS.get(f.getKey()), value);
         }
         return root;
     }
 
     @SuppressWarnings("unchecked")
-    private static void putNested(Map<String, Object> root, String dotted, Object value) {
-        String[] parts = dotted.split("\\.");
+    private static void putNested(Map<String, Object> root, String[] parts, Object value) {
         Map<String, Object> node = root;
         for (int i = 0; i < parts.length - 1; i++) {
             node = (Map<String, Object>) node.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());

@@ -73,6 +73,11 @@ public final class VigilConfig implements Serializable {
         return new VigilConfig(copy);
     }
 
+    /** Every set key and its value, secrets included: for writing a job's configuration file, never for logs. */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
     /** The value, or null when unset and without default. */
     public String get(Option option) {
         return values.get(option.key());
