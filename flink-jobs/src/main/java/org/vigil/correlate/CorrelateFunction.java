@@ -2,7 +2,9 @@ package org.vigil.correlate;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -21,6 +23,9 @@ import org.vigil.rules.RuleDefinition;
  * watermark passes them, then go to this instance's {@link EntityCorrelator} in timestamp order (ties by
  * event id), so the alerts do not depend on arrival order. Events already behind the watermark go to
  * {@link #LATE_EVENTS}.
+ *
+ * <p>Flink state is the source of truth: released events stay in {@code retained-events} for their rules'
+ * horizon, so that {@link CorrelateOperator} can rebuild Esper's windows and patterns after a restore.
  */
 public final class CorrelateFunction extends KeyedProcessFunction<String, RoutedEvent, Alert> {
     private static final long serialVersionUID = 1L;
@@ -30,9 +35,11 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
 
     private final List<RuleDefinition> rules;
     private final int maxEvidence;
+    private final Map<String, Long> horizonMillisByField = new HashMap<>();
 
     private transient EntityCorrelator correlator;
     private transient MapState<Long, List<SecurityEvent>> pending;
+    private transient MapState<Long, List<SecurityEvent>> retained;
     private transient Counter lateEvents;
     private transient Counter correlatedEvents;
     private transient Counter alerts;
@@ -46,13 +53,26 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
         }
         this.rules = List.copyOf(rules);
         this.maxEvidence = maxEvidence;
+        for (RuleDefinition rule : rules) {
+            horizonMillisByField.merge(rule.metadata().partitionField(), rule.metadata().horizon().toMillis(), Math::max);
+        }
+    }
+
+    /** Events waiting for the watermark, by timestamp. */
+    static MapStateDescriptor<Long, List<SecurityEvent>> pendingDescriptor() {
+        return new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(SecurityEventTypeInfo.INSTANCE));
+    }
+
+    /** Events already given to Esper and still inside their rules' horizon, by timestamp. */
+    static MapStateDescriptor<Long, List<SecurityEvent>> retainedDescriptor() {
+        return new MapStateDescriptor<>("retained-events", Types.LONG, Types.LIST(SecurityEventTypeInfo.INSTANCE));
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         correlator = new EntityCorrelator(rules, maxEvidence);
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "pending-events", Types.LONG, Types.LIST(SecurityEventTypeInfo.INSTANCE)));
+        pending = getRuntimeContext().getMapState(pendingDescriptor());
+        retained = getRuntimeContext().getMapState(retainedDescriptor());
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
         correlatedEvents = getRuntimeContext().getMetricGroup().counter("correlatedEvents");
         alerts = getRuntimeContext().getMetricGroup().counter("alerts");
@@ -66,15 +86,18 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
             ctx.output(LATE_EVENTS, routed.event);
             return;
         }
-        List<SecurityEvent> atTimestamp = pending.get(timestamp);
-        List<SecurityEvent> updated = atTimestamp == null ? new ArrayList<>(1) : new ArrayList<>(atTimestamp);
-        updated.add(routed.event);
-        pending.put(timestamp, updated);
+        append(pending, timestamp, routed.event);
         ctx.timerService().registerEventTimeTimer(timestamp);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        String key = ctx.getCurrentKey();
+        String field = RoutedEvent.fieldOfKey(key);
+        long horizon = horizonMillisByField.get(field);
+        // A timer at t also ends the horizon of the events released at t - horizon.
+        retained.remove(timestamp - horizon);
+
         List<SecurityEvent> due = pending.get(timestamp);
         if (due == null) {
             return;
@@ -82,8 +105,8 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
         pending.remove(timestamp);
         List<SecurityEvent> ordered = new ArrayList<>(due);
         ordered.sort(Comparator.comparing(SecurityEvent::id));
-        String key = ctx.getCurrentKey();
-        String field = RoutedEvent.fieldOfKey(key);
+        retained.put(timestamp, ordered);
+        ctx.timerService().registerEventTimeTimer(timestamp + horizon);
         String value = RoutedEvent.valueOfKey(key);
         for (SecurityEvent event : ordered) {
             correlatedEvents.inc();
@@ -94,10 +117,30 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
         }
     }
 
+    /**
+     * Rebuilds Esper's state after a restore from the retained events of every key of this instance, in the
+     * order they were first processed; their alerts were emitted before the checkpoint, so none is emitted now.
+     */
+    void replay(List<RoutedEvent> retainedEvents) {
+        List<RoutedEvent> ordered = new ArrayList<>(retainedEvents);
+        ordered.sort(Comparator.<RoutedEvent>comparingLong(r -> r.event.timestampMillis())
+                .thenComparing((RoutedEvent r) -> r.key()).thenComparing((RoutedEvent r) -> r.event.id()));
+        for (RoutedEvent r : ordered) {
+            correlator.process(r.field, r.value, r.event);
+        }
+    }
+
     @Override
     public void close() throws Exception {
         if (correlator != null) {
             correlator.close();
         }
+    }
+
+    private static void append(MapState<Long, List<SecurityEvent>> state, long timestamp, SecurityEvent event) throws Exception {
+        List<SecurityEvent> atTimestamp = state.get(timestamp);
+        List<SecurityEvent> updated = atTimestamp == null ? new ArrayList<>(1) : new ArrayList<>(atTimestamp);
+        updated.add(event);
+        state.put(timestamp, updated);
     }
 }

@@ -32,11 +32,11 @@ public final class RoutedEvent {
         return field + '\u001f' + value;
     }
 
-    static String fieldOfKey(String key) {
+    public static String fieldOfKey(String key) {
         return key.substring(0, key.indexOf('\u001f'));
     }
 
-    static String valueOfKey(String key) {
+    public static String valueOfKey(String key) {
         return key.substring(key.indexOf('\u001f') + 1);
     }
 

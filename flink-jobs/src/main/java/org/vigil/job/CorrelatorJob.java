@@ -15,6 +15,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.vigil.alert.Alert;
 import org.vigil.correlate.CorrelateFunction;
+import org.vigil.correlate.CorrelateOperator;
 import org.vigil.correlate.PartitionRouter;
 import org.vigil.correlate.RoutedEvent;
 import org.vigil.event.DeadLetter;
@@ -104,8 +105,8 @@ public final class CorrelatorJob {
                 .name("route-by-partition-field")
                 .uid("route-by-partition-field")
                 .keyBy(RoutedEvent::key)
-                .process(new CorrelateFunction(settings.rules(), settings.maxEvidence()), ALERT_TYPE)
-                .name("correlate")
+                .transform("correlate", ALERT_TYPE,
+                        new CorrelateOperator(new CorrelateFunction(settings.rules(), settings.maxEvidence())))
                 .uid("correlate");
         alerts.getSideOutput(CorrelateFunction.LATE_EVENTS)
                 .sinkTo(io.lateEvents()).name("late-events-topic").uid("late-events-topic");
