@@ -1,14 +1,21 @@
 package org.vigil.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Reads ECS JSON as Beats and Elastic Agent send it, with nested objects, dotted keys or both, keeping every field.
+ * Reads ECS JSON as Beats and Elastic Agent send it, with nested objects, dotted keys or both, keeping every field
+ * (and adding the Windows mapping to Winlogbeat records).
  */
 public final class EcsJsonNormaliser implements Normaliser {
 
     static final String TIMESTAMP_FIELD = "@timestamp";
+
+    /** Fields outside {@code winlog.*} that the Windows mapping of a Winlogbeat record reads. */
+    private static final Set<String> WINLOGBEAT_CONTEXT = Set.of("message", "event.provider");
 
     @Override
     public EventFormat format() {
@@ -18,11 +25,18 @@ public final class EcsJsonNormaliser implements Normaliser {
     @Override
     public void normalise(JsonNode root, SecurityEvent.Builder event) throws RejectedEventException {
         event.timestampMillis(EventTime.parse(root.get(TIMESTAMP_FIELD), TIMESTAMP_FIELD));
+        Map<String, Object> windowsFields = new HashMap<>();
         FieldFlattener.flatten("", root, (field, value) -> {
             if (!TIMESTAMP_FIELD.equals(field)) {
-                event.put(field, singleValued(field, value));
+                Object single = singleValued(field, value);
+                event.put(field, single);
+                if (field.startsWith(WindowsEventReader.WINLOG_PREFIX) || WINLOGBEAT_CONTEXT.contains(field)) {
+                    windowsFields.put(field, single);
+                }
             }
         });
+        // Winlogbeat sends raw Windows events as ECS; they get the same mapping as Windows events in other shapes.
+        WindowsEventNormaliser.completeWinlogbeat(windowsFields, event);
     }
 
     /**

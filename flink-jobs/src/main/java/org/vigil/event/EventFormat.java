@@ -11,7 +11,9 @@ public enum EventFormat {
     /** Suricata EVE JSON. */
     SURICATA_EVE("suricata"),
     /** Detect the format per record, for topics that mix sources. */
-    AUTO("auto");
+    AUTO("auto"),
+    /** Windows event logs as Winlogbeat, evtx converters or NXLog send them. */
+    WINDOWS("windows");
 
     private final String configName;
 

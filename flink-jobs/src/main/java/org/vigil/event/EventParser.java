@@ -47,6 +47,7 @@ public final class EventParser implements Serializable {
     private static final int MAX_MESSAGE_CHARS = 1000;
     private static final Normaliser ECS = new EcsJsonNormaliser();
     private static final Normaliser SURICATA = new SuricataEveNormaliser();
+    private static final Normaliser WINDOWS = new WindowsEventNormaliser();
 
     private final Map<String, EventFormat> formatByTopic;
     private final EventFormat defaultFormat;
@@ -116,7 +117,8 @@ public final class EventParser implements Serializable {
         Normaliser normaliser = normaliser(format == EventFormat.AUTO ? detect(root) : format);
         if (normaliser == null) {
             throw new RejectedEventException(DeadLetterReason.UNKNOWN_FORMAT, "record is neither Suricata EVE "
-                    + "(event_type and timestamp) nor ECS JSON (@timestamp or an event or ecs object)");
+                    + "(event_type and timestamp), a Windows event (winlog object, Event.System, or EventID and "
+                    + "Channel) nor ECS JSON (@timestamp or an event or ecs object)");
         }
         SecurityEvent.Builder event = SecurityEvent.builder();
         try {
@@ -145,13 +147,18 @@ public final class EventParser implements Serializable {
     }
 
     /**
-     * The format of a record on a mixed topic: EVE has {@code event_type} and {@code timestamp}, ECS has
-     * {@code @timestamp} or {@code event}/{@code ecs} fields; null when neither.
+     * The format of a record on a mixed topic: EVE has {@code event_type} and {@code timestamp}; a Windows event
+     * has a {@code winlog} object (Winlogbeat, checked before ECS as it is ECS too), {@code Event.System} or a flat
+     * {@code EventID} with {@code Channel}; ECS has {@code @timestamp} or {@code event}/{@code ecs} fields; null
+     * when none.
      */
     static EventFormat detect(JsonNode root) {
         boolean eveType = root.hasNonNull("event_type");
         if (eveType && root.has("timestamp")) {
             return EventFormat.SURICATA_EVE;
+        }
+        if (WindowsEventReader.shapeOf(root) != null) {
+            return EventFormat.WINDOWS;
         }
         if (root.has(EcsJsonNormaliser.TIMESTAMP_FIELD) || root.path("event").isObject()
                 || root.path("ecs").isObject()) {
@@ -176,6 +183,8 @@ public final class EventParser implements Serializable {
                 return ECS;
             case SURICATA_EVE:
                 return SURICATA;
+            case WINDOWS:
+                return WINDOWS;
             default:
                 return null;
         }

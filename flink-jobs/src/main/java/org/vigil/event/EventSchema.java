@@ -51,6 +51,10 @@ public final class EventSchema {
         f.put("user.name", FieldType.STRING);
         f.put("user.domain", FieldType.STRING);
         f.put("user.id", FieldType.STRING);
+        f.put("user.target.name", FieldType.STRING);
+        f.put("user.target.domain", FieldType.STRING);
+        f.put("group.name", FieldType.STRING);
+        f.put("service.name", FieldType.STRING);
         f.put("url.original", FieldType.STRING);
         f.put("url.domain", FieldType.STRING);
         f.put("url.path", FieldType.STRING);
@@ -69,10 +73,19 @@ public final class EventSchema {
         f.put("process.executable", FieldType.STRING);
         f.put("process.command_line", FieldType.STRING);
         f.put("process.pid", FieldType.LONG);
+        f.put("process.hash.sha256", FieldType.STRING);
+        f.put("process.hash.md5", FieldType.STRING);
+        f.put("process.parent.name", FieldType.STRING);
+        f.put("process.parent.executable", FieldType.STRING);
+        f.put("process.parent.command_line", FieldType.STRING);
+        f.put("process.parent.pid", FieldType.LONG);
         f.put("file.path", FieldType.STRING);
         f.put("file.name", FieldType.STRING);
         f.put("file.hash.sha256", FieldType.STRING);
         f.put("file.hash.md5", FieldType.STRING);
+        f.put("registry.path", FieldType.STRING);
+        f.put("registry.value", FieldType.STRING);
+        f.put("registry.data.strings", FieldType.STRING_LIST);
         f.put("observer.name", FieldType.STRING);
         f.put("observer.type", FieldType.STRING);
         f.put("observer.vendor", FieldType.STRING);
@@ -81,6 +94,12 @@ public final class EventSchema {
         f.put("rule.name", FieldType.STRING);
         f.put("rule.category", FieldType.STRING);
         f.put("vulnerability.id", FieldType.STRING_LIST);
+        // Windows event logs. The event id is a number, so rules compare it as one (winlog.event_id = 4625);
+        // event.code carries the same id as ECS's string. The logon type is Winlogbeat's name ("Network").
+        f.put("winlog.event_id", FieldType.LONG);
+        f.put("winlog.channel", FieldType.STRING);
+        f.put("winlog.provider_name", FieldType.STRING);
+        f.put("winlog.logon.type", FieldType.STRING);
         return Collections.unmodifiableMap(f);
     }
 
