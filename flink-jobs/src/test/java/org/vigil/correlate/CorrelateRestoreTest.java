@@ -64,13 +64,7 @@ class CorrelateRestoreTest {
     void restoreMidStreamLosesAndDuplicatesNothing(int split) throws Exception {
         List<RoutedEvent> events = stream();
         List<Alert> alerts = new ArrayList<>();
-        OperatorSubtaskState snapshot;
-        try (var h = harness(1, 0)) {
-            h.open();
-            feed(h, events.subList(0, split));
-            snapshot = h.snapshot(1, 1);
-            alerts.addAll(h.extractOutputValues());
-        }
+        OperatorSubtaskState snapshot = runAndSnapshot(events.subList(0, split), alerts);
         try (var h = harness(1, 0)) {
             h.initializeState(snapshot);
             h.open();
@@ -86,13 +80,7 @@ class CorrelateRestoreTest {
     void restoreAtAnotherParallelismLosesAndDuplicatesNothing(int split) throws Exception {
         List<RoutedEvent> events = stream();
         List<Alert> alerts = new ArrayList<>();
-        OperatorSubtaskState snapshot;
-        try (var h = harness(1, 0)) {
-            h.open();
-            feed(h, events.subList(0, split));
-            snapshot = h.snapshot(1, 1);
-            alerts.addAll(h.extractOutputValues());
-        }
+        OperatorSubtaskState snapshot = runAndSnapshot(events.subList(0, split), alerts);
         for (int subtask = 0; subtask < 3; subtask++) {
             try (var h = harness(3, subtask)) {
                 h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 3, subtask));
@@ -117,6 +105,17 @@ class CorrelateRestoreTest {
             h.processWatermark(new Watermark(T0.plusSeconds(3600).toEpochMilli()));
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    /** Runs the first events at parallelism 1, adds their alerts to {@code alerts} and returns a checkpoint. */
+    private static OperatorSubtaskState runAndSnapshot(List<RoutedEvent> events, List<Alert> alerts) throws Exception {
+        try (var h = harness(1, 0)) {
+            h.open();
+            feed(h, events);
+            OperatorSubtaskState snapshot = h.snapshot(1, 1);
+            alerts.addAll(h.extractOutputValues());
+            return snapshot;
         }
     }
 
