@@ -10,6 +10,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -38,11 +39,17 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
     private final Map<String, Long> horizonMillisByField = new HashMap<>();
 
     private transient EntityCorrelator correlator;
+    private transient AlertSuppressor suppressor;
+    private transient MapState<String, Long> suppressedUntil;
+    private transient AlertSuppressor.Deadlines deadlines;
+    /** The timer service of the timer being handled; a suppression deadline also schedules its clean-up. */
+    private transient TimerService timers;
     private transient MapState<Long, List<SecurityEvent>> pending;
     private transient MapState<Long, List<SecurityEvent>> retained;
     private transient Counter lateEvents;
     private transient Counter correlatedEvents;
     private transient Counter alerts;
+    private transient Counter suppressedMatches;
 
     public CorrelateFunction(List<RuleDefinition> rules, int maxEvidence) {
         if (rules.isEmpty()) {
@@ -68,14 +75,34 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
         return new MapStateDescriptor<>("retained-events", Types.LONG, Types.LIST(SecurityEventTypeInfo.INSTANCE));
     }
 
+    /** Per key and rule (and 'per' columns): the event time until which repeats are suppressed. */
+    static MapStateDescriptor<String, Long> suppressionDescriptor() {
+        return new MapStateDescriptor<>("suppressed-until", Types.STRING, Types.LONG);
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         correlator = new EntityCorrelator(rules, maxEvidence);
+        suppressor = new AlertSuppressor(rules);
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         retained = getRuntimeContext().getMapState(retainedDescriptor());
+        suppressedUntil = getRuntimeContext().getMapState(suppressionDescriptor());
+        deadlines = new AlertSuppressor.Deadlines() {
+            @Override
+            public Long get(String key) throws Exception {
+                return suppressedUntil.get(key);
+            }
+
+            @Override
+            public void put(String key, long untilMillis) throws Exception {
+                suppressedUntil.put(key, untilMillis);
+                timers.registerEventTimeTimer(untilMillis);
+            }
+        };
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
         correlatedEvents = getRuntimeContext().getMetricGroup().counter("correlatedEvents");
         alerts = getRuntimeContext().getMetricGroup().counter("alerts");
+        suppressedMatches = getRuntimeContext().getMetricGroup().counter("suppressedMatches");
     }
 
     @Override
@@ -92,14 +119,17 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        timers = ctx.timerService();
         String key = ctx.getCurrentKey();
         String field = RoutedEvent.fieldOfKey(key);
         long horizon = horizonMillisByField.get(field);
-        // A timer at t also ends the horizon of the events released at t - horizon.
+        // A timer at t also ends the horizon of the events released at t - horizon; one without events due is
+        // the end of a suppression period.
         retained.remove(timestamp - horizon);
 
         List<SecurityEvent> due = pending.get(timestamp);
         if (due == null) {
+            forgetSuppressionsDueBy(timestamp);
             return;
         }
         pending.remove(timestamp);
@@ -111,9 +141,32 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
         for (SecurityEvent event : ordered) {
             correlatedEvents.inc();
             for (Alert alert : correlator.process(field, value, event)) {
-                alerts.inc();
-                out.collect(alert);
+                emit(alert, out);
             }
+        }
+    }
+
+    private void emit(Alert alert, Collector<Alert> out) throws Exception {
+        if (!suppressor.admit(alert, deadlines)) {
+            suppressedMatches.inc();
+            return;
+        }
+        alerts.inc();
+        out.collect(alert);
+    }
+
+    private void forgetSuppressionsDueBy(long timestamp) throws Exception {
+        if (suppressedUntil.isEmpty()) {
+            return;
+        }
+        List<String> due = new ArrayList<>();
+        for (Map.Entry<String, Long> entry : suppressedUntil.entries()) {
+            if (entry.getValue() <= timestamp) {
+                due.add(entry.getKey());
+            }
+        }
+        for (String key : due) {
+            suppressedUntil.remove(key);
         }
     }
 

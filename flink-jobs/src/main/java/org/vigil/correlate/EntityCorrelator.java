@@ -66,10 +66,18 @@ public final class EntityCorrelator implements AutoCloseable {
             for (EPStatement statement : deployment.getStatements()) {
                 if (RuleCompiler.ALERT_STATEMENT.equals(statement.getName())) {
                     RuleMetadata metadata = rule.metadata();
+                    List<String> columns = List.of(statement.getEventType().getPropertyNames());
+                    for (String column : metadata.suppression().perColumns()) {
+                        if (!columns.contains(column)) {
+                            runtime.getDeploymentService().undeploy(deployment.getDeploymentId());
+                            throw new RuleException(rule.sourceFile(), 0, "@suppress ... per " + column
+                                    + ": the alert statement has no column '" + column + "' (it has " + columns + ")");
+                        }
+                    }
                     statement.addListener((newEvents, oldEvents, stmt, rt) -> onAlertRows(metadata, newEvents));
                 }
             }
-        } catch (EPDeployException e) {
+        } catch (EPDeployException | com.espertech.esper.runtime.client.EPUndeployException e) {
             throw new RuleException(rule.sourceFile(), 0, "cannot deploy: " + e.getMessage(), e);
         }
     }

@@ -2,11 +2,16 @@ package org.vigil.correlate;
 
 import com.espertech.esper.common.client.EPCompiled;
 import com.espertech.esper.common.client.configuration.Configuration;
+import com.espertech.esper.common.client.module.Module;
+import com.espertech.esper.common.client.module.ModuleItem;
+import com.espertech.esper.common.client.module.ParseException;
+import com.espertech.esper.common.client.soda.EPStatementObjectModel;
 import com.espertech.esper.compiler.client.CompilerArguments;
 import com.espertech.esper.compiler.client.EPCompileException;
 import com.espertech.esper.compiler.client.EPCompileExceptionItem;
 import com.espertech.esper.compiler.client.EPCompiler;
 import com.espertech.esper.compiler.client.EPCompilerProvider;
+import java.io.IOException;
 import org.vigil.rules.RuleDefinition;
 import org.vigil.rules.RuleException;
 
@@ -63,6 +68,7 @@ public final class RuleCompiler {
             throw new RuleException(rule.sourceFile(), 0, "statements must run in 'context " + CONTEXT
                     + "' so state is kept per " + rule.metadata().partitionField() + " value");
         }
+        refuseOutputRateLimiting(rule);
         CompilerArguments args = new CompilerArguments(configuration);
         args.getPath().add(base);
         try {
@@ -76,6 +82,35 @@ public final class RuleCompiler {
                 break;
             }
             throw new RuleException(rule.sourceFile(), line, "EPL does not compile: " + reason, e);
+        }
+    }
+
+    /**
+     * Output rate limiting ({@code output first every 10 minutes}) keeps its state inside Esper, where a
+     * restore cannot rebuild it from the retained events; rules declare {@code @suppress} instead.
+     */
+    private void refuseOutputRateLimiting(RuleDefinition rule) throws RuleException {
+        Module module;
+        try {
+            module = compiler.parseModule(rule.epl());
+        } catch (IOException | ParseException e) {
+            return; // the compiler reports the syntax error with its line
+        }
+        for (ModuleItem item : module.getItems()) {
+            if (item.isCommentOnly() || item.getExpression() == null) {
+                continue;
+            }
+            EPStatementObjectModel model;
+            try {
+                model = compiler.eplToModel(item.getExpression(), configuration);
+            } catch (EPCompileException | RuntimeException e) {
+                continue; // not every statement has an object model; the compiler checks it
+            }
+            if (model.getOutputLimitClause() != null) {
+                throw new RuleException(rule.sourceFile(), item.getLineNumberContent(), "output rate limiting ('output ...') is"
+                        + " not rebuilt after a restore; remove it and declare '@suppress PT10M' (optionally"
+                        + " 'per column') in the header to report repeats once per period");
+            }
         }
     }
 

@@ -32,7 +32,7 @@ public final class RuleFileParser {
     private static final Pattern TACTIC = Pattern.compile("TA\\d{4}");
     private static final Set<String> REQUIRED = Set.of("id", "name", "severity", "technique", "tactic", "partition", "horizon");
     private static final Set<String> KNOWN = Set.of("id", "version", "name", "description", "severity", "risk_score",
-            "tactic", "technique", "partition", "horizon", "verification", "false_positives");
+            "tactic", "technique", "partition", "horizon", "verification", "false_positives", "suppress");
     /** Longest horizon a rule may declare: bounded state per key is what makes restore affordable. */
     public static final Duration MAX_HORIZON = Duration.ofDays(7);
 
@@ -112,8 +112,18 @@ public final class RuleFileParser {
         if (horizon.isNegative() || horizon.isZero() || horizon.compareTo(MAX_HORIZON) > 0) {
             throw new RuleException(file, lines.get("horizon"), "@horizon must be positive and at most " + MAX_HORIZON);
         }
+        Suppression suppression;
+        try {
+            suppression = Suppression.parse(values.get("suppress"));
+        } catch (IllegalArgumentException e) {
+            throw new RuleException(file, lines.get("suppress"), e.getMessage());
+        }
+        if (suppression.period().compareTo(MAX_HORIZON) > 0) {
+            throw new RuleException(file, lines.get("suppress"), "@suppress period must be at most " + MAX_HORIZON);
+        }
         RuleMetadata metadata = new RuleMetadata(id, version, values.get("name"), values.get("description"), severity,
-                riskScore, tactics, techniques, partition, horizon, values.get("verification"), values.get("false_positives"));
+                riskScore, tactics, techniques, partition, horizon, values.get("verification"), values.get("false_positives"),
+                suppression);
         return new RuleDefinition(metadata, text, file);
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.vigil.alert.Alert;
 import org.vigil.alert.AlertDocument;
+import org.vigil.correlate.AlertSuppressor;
 import org.vigil.correlate.EntityCorrelator;
 import org.vigil.event.SecurityEvent;
 
@@ -39,16 +40,28 @@ public final class RuleFixtureRunner {
         ordered.sort(Comparator.comparingLong(SecurityEvent::timestampMillis).thenComparing(SecurityEvent::id));
         String field = rule.metadata().partitionField();
         List<Alert> alerts = new ArrayList<>();
+        AlertSuppressor suppressor = new AlertSuppressor(List.of(rule));
+        AlertSuppressor.Deadlines deadlines = AlertSuppressor.inMemory();
+        List<Alert> matches = new ArrayList<>();
         try (EntityCorrelator correlator = new EntityCorrelator(List.of(rule), MAX_EVIDENCE)) {
             for (SecurityEvent e : ordered) {
                 String value = e.getString(field);
                 if (value != null) {
-                    alerts.addAll(correlator.process(field, value, e));
+                    matches.addAll(correlator.process(field, value, e));
                 }
             }
-            // Let windows and output rates that end after the last event complete, within the rule's horizon.
+            // Let windows that end after the last event complete, within the rule's horizon.
             long end = ordered.isEmpty() ? 0 : ordered.get(ordered.size() - 1).timestampMillis();
-            alerts.addAll(correlator.advanceTo(end + rule.metadata().horizon().toMillis()));
+            matches.addAll(correlator.advanceTo(end + rule.metadata().horizon().toMillis()));
+        }
+        for (Alert match : matches) {
+            try {
+                if (suppressor.admit(match, deadlines)) {
+                    alerts.add(match);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("in-memory suppression failed", e);
+            }
         }
         return alerts;
     }

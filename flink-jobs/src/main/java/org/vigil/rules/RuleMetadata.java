@@ -8,7 +8,7 @@ import org.vigil.alert.Severity;
 
 /**
  * What a rule declares about itself in its header: identity, severity, ATT&CK mapping, the field its state
- * is partitioned by, how far back it looks (horizon) and how its matches are verified.
+ * is partitioned by, how far back it looks (horizon), how its matches are verified and how repeats are suppressed.
  */
 public record RuleMetadata(
         String id,
@@ -22,7 +22,8 @@ public record RuleMetadata(
         String partitionField,
         Duration horizon,
         String verification,
-        String falsePositives) implements Serializable {
+        String falsePositives,
+        Suppression suppression) implements Serializable {
 
     public RuleMetadata {
         Objects.requireNonNull(id, "id");
@@ -35,5 +36,6 @@ public record RuleMetadata(
         description = description == null ? "" : description;
         verification = verification == null ? "none" : verification;
         falsePositives = falsePositives == null ? "" : falsePositives;
+        suppression = suppression == null ? Suppression.NONE : suppression;
     }
 }

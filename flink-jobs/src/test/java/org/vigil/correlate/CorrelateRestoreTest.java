@@ -30,33 +30,41 @@ class CorrelateRestoreTest {
     private static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
     private static final int MAX_PARALLELISM = 128;
 
-    /** Three attackers guessing passwords and a slow scan (36 ports a minute), interleaved; watermark 1 s behind. */
+    /**
+     * Three attackers guessing passwords and a scan (24 ports a minute, for 15 minutes, so it is reported
+     * twice with suppression in between), interleaved; watermark 1 s behind.
+     */
     private static List<RoutedEvent> stream() {
         List<RoutedEvent> events = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            Instant t = T0.plusSeconds(i * 5L);
+            Instant t = T0.plusSeconds(i * 15L);
             for (int attacker = 0; attacker < 3; attacker++) {
                 String ip = "203.0.113." + (10 + attacker);
                 // Each attacker fails 6 times then succeeds, then starts over: several alerts span any split point.
                 boolean success = (i + attacker) % 7 == 6;
                 events.add(logon(t.plusMillis(attacker), ip, success ? "success" : "failure", "a" + attacker + "-" + i));
             }
-            for (int probe = 0; probe < 3; probe++) {
-                events.add(probe(t.plusMillis(500 + probe), "198.51.100.23", 1000 + i * 3 + probe, "p" + i + "-" + probe));
+            for (int probe = 0; probe < 6; probe++) {
+                events.add(probe(t.plusMillis(500 + probe), "198.51.100.23", 1000 + i * 6 + probe, "p" + i + "-" + probe));
             }
         }
         return events;
     }
 
     static Stream<Integer> splitPoints() {
-        return Stream.of(1, 29, 60, 131, 200, 299, 359);
+        // Before, inside and after the first scan alert, inside its suppression period, around the second.
+        return Stream.of(1, 29, 60, 131, 200, 299, 359, 450, 539);
     }
 
     @Test
-    void theStreamRaisesAlertsOfBothRules() throws Exception {
+    void theStreamRaisesAlertsOfBothRulesAndSuppressesScanRepeats() throws Exception {
         List<Alert> alerts = uninterrupted();
-        assertThat(alerts).extracting(Alert::ruleId).contains("vigil-brute-force-then-success", "vigil-network-service-scan");
+        assertThat(alerts).extracting(Alert::ruleId).contains("vigil-brute-force-then-success");
         assertThat(alerts.size()).isGreaterThan(10);
+        List<Instant> scans = alerts.stream().filter(a -> a.ruleId().equals("vigil-network-service-scan"))
+                .map(Alert::timestamp).toList();
+        // 20 ports are reached at 00:45.501 (the fourth step's second probe); the first match ten minutes later is at 10:45.501.
+        assertThat(scans).containsExactly(T0.plusMillis(45_501), T0.plusMillis(645_501));
     }
 
     @ParameterizedTest

@@ -80,4 +80,40 @@ class RuleFileParserTest {
         RuleDefinition rule = RuleFileParser.parse("t.epl", HEADER + "@Name('x') context PerEntity select * from SecurityEvent;\n");
         assertThatThrownBy(() -> new RuleCompiler().compile(rule)).hasMessageContaining("@Name('alert')");
     }
+
+    @Test
+    void readsASuppressionPolicyAndDefaultsToNone() throws Exception {
+        assertThat(RuleFileParser.parse("t.epl", HEADER + BODY).metadata().suppression().isNone()).isTrue();
+        Suppression s = RuleFileParser.parse("t.epl", HEADER.replace(" */", " * @suppress   PT15M per target, user_name\n */") + BODY)
+                .metadata().suppression();
+        assertThat(s.period()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(s.perColumns()).containsExactly("target", "user_name");
+    }
+
+    @Test
+    void refusesAMalformedSuppressionWithItsLine() {
+        assertThatThrownBy(() -> RuleFileParser.parse("t.epl", HEADER.replace(" */", " * @suppress   ten minutes\n */") + BODY))
+                .isInstanceOfSatisfying(RuleException.class, e -> {
+                    assertThat(e.line()).isEqualTo(11);
+                    assertThat(e.reason()).contains("ISO-8601");
+                });
+    }
+
+    @Test
+    void refusesOutputRateLimitingWithTheLineAndTheAlternative() throws Exception {
+        RuleDefinition rule = RuleFileParser.parse("t.epl", HEADER + "@Name('alert') context PerEntity\n"
+                + "select count(*) from SecurityEvent#time(1 min)\noutput first every 10 minutes;\n");
+        assertThatThrownBy(() -> new RuleCompiler().compile(rule))
+                .isInstanceOfSatisfying(RuleException.class, e -> {
+                    assertThat(e.line()).isEqualTo(12);
+                    assertThat(e.reason()).contains("@suppress");
+                });
+    }
+
+    @Test
+    void refusesASuppressionByAColumnTheAlertDoesNotHave() throws Exception {
+        RuleDefinition rule = RuleFileParser.parse("t.epl", HEADER.replace(" */", " * @suppress   PT15M per target\n */") + BODY);
+        assertThatThrownBy(() -> new org.vigil.correlate.EntityCorrelator(java.util.List.of(rule), 10))
+                .isInstanceOf(RuleException.class).hasMessageContaining("no column 'target'");
+    }
 }
