@@ -1,0 +1,172 @@
+package org.vigil.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.vigil.local.LocalStack;
+
+/**
+ * A job that fails mid-stream and restores itself from its last checkpoint, or that is stopped with a
+ * savepoint and resumed at another parallelism, leaves exactly the alerts of an uninterrupted run in
+ * Elasticsearch and on the NCSC feed (read committed): the same ids, none missing, none twice.
+ */
+class RecoveryIT {
+    private static final String EVENTS = "recovery.events";
+    /** Pace per record and reader: the stream takes about three seconds, so ~10 checkpoints complete in it. */
+    private static final long PACE_MICROS = 1500;
+
+    private static LocalStack stack;
+    private static JobRuns runs;
+    private static int records;
+    private static VigilConfig uninterrupted;
+    private static Set<String> reference;
+
+    @BeforeAll
+    static void startStackAndRunUninterrupted() throws Exception {
+        stack = LocalStack.start();
+        stack.kafka().createTopics(2, EVENTS);
+        runs = new JobRuns(stack, EVENTS);
+        List<byte[]> stream = AttackStream.records(7);
+        records = stream.size();
+        runs.produce(stream, 2);
+
+        uninterrupted = runs.config("uninterrupted");
+        runs.runToEnd(new JobRuns.Run(uninterrupted, 2, PACE_MICROS, ChaosSource.Fault.none()));
+        reference = StackProbe.alertsById(uninterrupted).keySet();
+        assertThat(StackProbe.bundlesPerAlert(StackProbe.bundles(stack, uninterrupted))).isEqualTo(once(reference));
+        assertThat(runs.lateEvents(uninterrupted)).isEmpty();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void theUninterruptedRunAlertsOnEveryAttackAndReportsTheScanOncePerTenMinutes() throws Exception {
+        Map<String, Long> perRule = new java.util.TreeMap<>();
+        StackProbe.alertsById(uninterrupted).values()
+                .forEach(a -> perRule.merge(a.at("/rule/id").asText(), 1L, Long::sum));
+        // Five brute-force successes (the first attacker succeeds twice), the scan at 5, 15 and 25 minutes,
+        // the IDS burst once per target and again after its 15-minute suppression.
+        assertThat(perRule).containsEntry("vigil-brute-force-then-success", 5L)
+                .containsEntry("vigil-network-service-scan", 3L)
+                .containsEntry("vigil-ids-alert-burst", 3L);
+    }
+
+    static Stream<ChaosSource.Fault> faults() {
+        return Stream.of(
+                new ChaosSource.Fault(ChaosSource.FaultKind.AT_RECORD, records * 55L / 100),
+                new ChaosSource.Fault(ChaosSource.FaultKind.AFTER_CHECKPOINT, 3),
+                new ChaosSource.Fault(ChaosSource.FaultKind.DURING_CHECKPOINT, 5));
+    }
+
+    @ParameterizedTest
+    @MethodSource("faults")
+    void aFailureMidStreamLosesAndDuplicatesNoAlert(ChaosSource.Fault fault) throws Exception {
+        String name = "crash-" + fault.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        VigilConfig config = runs.config(name);
+        JobRuns.Run run = new JobRuns.Run(config, 2, PACE_MICROS, fault);
+        runs.runToEnd(run);
+
+        ChaosSource.Control control = ChaosSource.control(run.name());
+        assertThat(control.failed).as("the failure was injected").isTrue();
+        assertThat(control.checkpointBeforeFailure.get()).as("a checkpoint completed before the failure").isPositive();
+        assertThat(control.emitted.get()).as("records read, re-reads after the restore included").isGreaterThan(records);
+        assertThat(StackProbe.alertsById(config).keySet()).isEqualTo(reference);
+        assertThat(StackProbe.bundlesPerAlert(StackProbe.bundles(stack, config))).isEqualTo(once(reference));
+        assertThat(runs.lateEvents(config)).isEmpty();
+    }
+
+    @Test
+    void aSavepointTakenAtParallelismTwoResumesAtOneAndAtThreeWithTheSameAlerts() throws Exception {
+        Path savepoints = Files.createTempDirectory("vigil-savepoints");
+        VigilConfig before = runs.config("rescale-before");
+        JobRuns.Run run = new JobRuns.Run(before, 2, PACE_MICROS, ChaosSource.Fault.none());
+        JobClient job = runs.start(run);
+        ChaosSource.Control control = ChaosSource.control(run.name());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (control.emitted.get() < records / 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        long readBefore = control.emitted.get();
+        assertThat(readBefore).as("stopped mid-stream").isBetween(1L, records - 1L);
+        Set<String> first = StackProbe.alertsById(before).keySet();
+        Map<String, Integer> firstBundles = StackProbe.bundlesPerAlert(StackProbe.bundles(stack, before));
+
+        for (int parallelism : new int[] {1, 3}) {
+            VigilConfig after = runs.config("rescale-after-" + parallelism);
+            JobRuns.Run resumed = new JobRuns.Run(after, parallelism, 0, ChaosSource.Fault.none(), savepoint);
+            JobClient resumedJob = runs.start(resumed);
+            // A bounded Kafka source restored from a savepoint never learns that no more splits will come
+            // (FLINK-31006), so it cannot finish by itself: once it has read the rest of the stream, stop it
+            // draining, which ends event time just as the end of input would.
+            ChaosSource.Control resumedControl = ChaosSource.control(resumed.name());
+            long resumedDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (resumedControl.emitted.get() < records - readBefore && System.nanoTime() < resumedDeadline) {
+                Thread.sleep(20);
+            }
+            assertThat(resumedControl.emitted.get()).as("records read after the savepoint").isEqualTo(records - readBefore);
+            stopDraining(resumedJob, savepoints);
+            Set<String> rest = StackProbe.alertsById(after).keySet();
+            assertThat(intersection(first, rest)).as("alerts raised both before and after the savepoint").isEmpty();
+            assertThat(union(first, rest)).as("alerts at parallelism " + parallelism).isEqualTo(reference);
+            Map<String, Integer> bundles = new java.util.TreeMap<>(firstBundles);
+            StackProbe.bundlesPerAlert(StackProbe.bundles(stack, after)).forEach((id, n) -> bundles.merge(id, n, Integer::sum));
+            assertThat(bundles).isEqualTo(once(reference));
+        }
+    }
+
+    /** Stops the job with a draining savepoint, retrying while a task is still restoring (not yet running). */
+    private static void stopDraining(JobClient job, Path savepoints) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+                job.getJobExecutionResult().get();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (System.nanoTime() > deadline || !String.valueOf(e.getMessage()).contains("not being executed")) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static Map<String, Integer> once(Set<String> ids) {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        ids.forEach(id -> m.put(id, 1));
+        return m;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new TreeSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    private static Set<String> intersection(Set<String> a, Set<String> b) {
+        Set<String> i = new HashSet<>(a);
+        i.retainAll(b);
+        return i;
+    }
+}
