@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.io.File;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,9 +31,10 @@ import org.vigil.local.LocalStack;
 import org.vigil.rules.RulePaths;
 
 /**
- * The shaded job jar submitted the way {@code flink run} submits it, to a cluster JVM that has Flink but
- * none of the job's libraries: {@code main()} builds the job graph in a child-first user class loader and
- * the job runs the drill with Esper, the Kafka connector and the Elasticsearch client all from the jar.
+ * The shaded job jar submitted the way {@code flink run} submits it, to a cluster JVM that has Flink (with
+ * the RocksDB state backend of its lib/) but none of the job's libraries: {@code main()} builds the job graph
+ * in a child-first user class loader and the job runs the drill on RocksDB with Esper, the Kafka connector
+ * and the Elasticsearch client all from the jar.
  */
 class ShadedJobJarIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +68,8 @@ class ShadedJobJarIT {
                 .with(VigilOptions.KAFKA_GROUP_ID, "jar-it")
                 .with(VigilOptions.KAFKA_TRANSACTIONAL_ID_PREFIX, "jar-it")
                 .with(VigilOptions.ELASTICSEARCH_INDEX, "vigil-alerts-jar")
-                .with(VigilOptions.PARALLELISM, "2");
+                .with(VigilOptions.PARALLELISM, "2")
+                .with(VigilOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
         Path configFile = dir.resolve("vigil.properties");
         Properties p = new Properties();
         p.putAll(config.asMap());
@@ -90,9 +94,23 @@ class ShadedJobJarIT {
         }
     }
 
+    /** The cluster's RocksDB backend (in Flink's lib/) is the one the job uses: the jar must not carry another. */
+    @Test
+    void theJobJarLeavesTheStateBackendToTheCluster() throws IOException {
+        try (JarFile jar = new JarFile(jobJar().toFile())) {
+            List<String> stateBackendEntries = jar.stream().map(JarEntry::getName)
+                    .filter(name -> name.startsWith("org/apache/flink/state/rocksdb/")
+                            || name.startsWith("org/apache/flink/contrib/streaming/state/")
+                            || name.startsWith("org/rocksdb/") || name.startsWith("org/apache/flink/runtime/"))
+                    .limit(5).toList();
+            assertThat(stateBackendEntries).isEmpty();
+        }
+    }
+
     /**
-     * A JVM with Flink on its class path but not the job's libraries (connectors, Kafka client, Esper,
-     * Elasticsearch client, Vigil's own classes), as on a cluster: those must all come from the job jar.
+     * A JVM with Flink and its RocksDB state backend on its class path but not the job's libraries (connectors,
+     * Kafka client, Esper, Elasticsearch client, Vigil's own classes), as on a cluster: those must all come
+     * from the job jar.
      */
     private static Process startClusterJvm(Path jar, Path configFile, Path log) throws IOException {
         List<String> bundled = List.of("flink-connector-kafka", "flink-connector-base", "kafka-clients", "kafka_2.13",
