@@ -11,10 +11,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -77,7 +81,8 @@ class ShadedJobJarIT {
             p.store(w, "ShadedJobJarIT");
         }
 
-        Process cluster = startClusterJvm(jobJar(), configFile, dir.resolve("cluster.log"));
+        Path taskManagerTmp = Files.createDirectories(dir.resolve("taskmanager-tmp"));
+        Process cluster = startClusterJvm(jobJar(), configFile, taskManagerTmp, dir.resolve("cluster.log"));
         try {
             Set<String> expected = new TreeSet<>();
             DemoScenario.EXPECTED_ALERTS.forEach(e -> expected.add(e.ruleId() + "@" + e.entity()));
@@ -89,6 +94,15 @@ class ShadedJobJarIT {
                 found = alerts(config);
             }
             assertThat(found).as(Files.readString(dir.resolve("cluster.log"))).isEqualTo(expected);
+            // The keyed operators keep their state in RocksDB instances in the TaskManager's temporary
+            // directories, and checkpoints go to the job's checkpoint.dir, not to a cluster default.
+            assertThat(filesNamed(taskManagerTmp, "CURRENT")).as("RocksDB instances").isNotEmpty()
+                    .allSatisfy(current -> assertThat(current.getParent().getFileName()).hasToString("db"));
+            long checkpointDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (filesNamed(dir.resolve("checkpoints"), "_metadata").isEmpty() && System.nanoTime() < checkpointDeadline) {
+                Thread.sleep(500);
+            }
+            assertThat(filesNamed(dir.resolve("checkpoints"), "_metadata")).as("completed checkpoints").isNotEmpty();
         } finally {
             cluster.destroyForcibly().waitFor();
         }
@@ -112,7 +126,7 @@ class ShadedJobJarIT {
      * Kafka client, Esper, Elasticsearch client, Vigil's own classes), as on a cluster: those must all come
      * from the job jar.
      */
-    private static Process startClusterJvm(Path jar, Path configFile, Path log) throws IOException {
+    private static Process startClusterJvm(Path jar, Path configFile, Path taskManagerTmp, Path log) throws IOException {
         List<String> bundled = List.of("flink-connector-kafka", "flink-connector-base", "kafka-clients", "kafka_2.13",
                 "kafka-", "esper", "elasticsearch", "janino", "commons-compiler", "antlr4-runtime");
         String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
@@ -120,9 +134,32 @@ class ShadedJobJarIT {
                 .filter(entry -> bundled.stream().noneMatch(b -> Path.of(entry).getFileName().toString().startsWith(b)))
                 .collect(java.util.stream.Collectors.joining(File.pathSeparator));
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", classPath, ClusterJarRunner.class.getName(), jar.toString(), configFile.toString());
+                "-Xmx1g", "-cp", classPath, ClusterJarRunner.class.getName(), jar.toString(), configFile.toString(), taskManagerTmp.toString());
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         return pb.start();
+    }
+
+    /** Files called {@code name} under {@code root}, skipping what disappears while the cluster runs. */
+    private static List<Path> filesNamed(Path root, String name) throws IOException {
+        List<Path> found = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return found;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (file.getFileName().toString().equals(name)) {
+                    found.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return found;
     }
 
     private static Path jobJar() throws IOException {
