@@ -1,18 +1,28 @@
 package org.vigil.job;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vigil.alert.Alert;
 import org.vigil.correlate.CorrelateFunction;
 import org.vigil.correlate.CorrelateOperator;
@@ -35,6 +45,7 @@ import org.vigil.rules.RuleLoader;
 public final class CorrelatorJob {
     /** Type information of alerts between operators. */
     public static final TypeInformation<Alert> ALERT_TYPE = TypeInformation.of(Alert.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CorrelatorJob.class);
 
     private CorrelatorJob() {}
 
@@ -127,18 +138,69 @@ public final class CorrelatorJob {
             }
         }
         VigilConfig config = VigilConfig.load(configFile);
+        if (VigilOptions.CHECKPOINT_DIR.defaultValue().equals(config.get(VigilOptions.CHECKPOINT_DIR))) {
+            LOG.warn("{} is the local default {}: fine for a single machine, but a cluster needs durable storage that"
+                    + " the JobManager and every TaskManager reach (set {})", VigilOptions.CHECKPOINT_DIR.key(),
+                    VigilOptions.CHECKPOINT_DIR.defaultValue(), VigilOptions.CHECKPOINT_DIR.envName());
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, config);
         build(env, Settings.from(config), KafkaConnectors.from(config));
         env.execute("vigil-correlator");
     }
 
-    /** Checkpointing (exactly-once) and parallelism from configuration. */
+    /**
+     * Checkpointing (exactly-once), parallelism, state backend and checkpoint storage from configuration. The
+     * state settings go into the job's own Flink configuration, which takes precedence over the cluster's.
+     */
     public static void configure(StreamExecutionEnvironment env, VigilConfig config) {
+        Configuration state = stateConfiguration(config);
         env.enableCheckpointing(config.duration(VigilOptions.CHECKPOINT_INTERVAL).toMillis(),
                 org.apache.flink.core.execution.CheckpointingMode.EXACTLY_ONCE);
         if (config.get(VigilOptions.PARALLELISM) != null) {
             env.setParallelism(config.integer(VigilOptions.PARALLELISM));
         }
+        env.configure(state);
+    }
+
+    /** The Flink options for the state backend and checkpoint storage that {@code config} asks for. */
+    public static Configuration stateConfiguration(VigilConfig config) {
+        Configuration flink = new Configuration();
+        boolean incremental = config.bool(VigilOptions.CHECKPOINT_INCREMENTAL);
+        String backend = config.require(VigilOptions.STATE_BACKEND);
+        switch (backend.toLowerCase(Locale.ROOT)) {
+            case "rocksdb" -> {
+                flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+                flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, incremental);
+                // Timers in RocksDB (Flink's default, set here because the job's setting overrides the cluster's):
+                // the correlator keeps a timer per key and distinct event timestamp (release at t, end of horizon
+                // at t + horizon, suppression deadlines), so timers grow with the retained events. On the heap
+                // they would make the JVM heap, not the disk, the bound on state, and they are written in full
+                // into every checkpoint instead of incrementally. Heap timers only pay off with few timers.
+                flink.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
+            }
+            case "hashmap" -> flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+            default -> throw new IllegalArgumentException(VigilOptions.STATE_BACKEND.key()
+                    + " must be rocksdb (production) or hashmap, got '" + backend + "'");
+        }
+        flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(config));
+        return flink;
+    }
+
+    private static String checkpointDir(VigilConfig config) {
+        String dir = config.require(VigilOptions.CHECKPOINT_DIR);
+        URI uri;
+        try {
+            uri = new URI(dir);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getScheme() == null || uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/")) {
+            throw new IllegalArgumentException(VigilOptions.CHECKPOINT_DIR.key()
+                    + " must be a directory URI with a scheme: file:///<directory> on a volume every Flink process"
+                    + " mounts, or s3://<bucket>/<path>, hdfs://..., got '" + dir + "'");
+        }
+        return dir;
     }
 }

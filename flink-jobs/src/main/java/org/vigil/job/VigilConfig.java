@@ -104,6 +104,15 @@ public final class VigilConfig implements Serializable {
         }
     }
 
+    /** {@code true} or {@code false}, in any case. */
+    public boolean bool(Option option) {
+        String v = require(option);
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new IllegalArgumentException(option.key() + " must be true or false, got '" + v + "'");
+    }
+
     /** A comma-separated list, trimmed, empty entries removed. */
     public List<String> list(Option option) {
         List<String> out = new ArrayList<>();

@@ -78,6 +78,16 @@ public final class VigilOptions {
             "checkpoint.interval", "PT10S", "checkpoint interval; also how often sinks commit");
     public static final Option PARALLELISM = new Option(
             "job.parallelism", null, "job parallelism; unset uses the cluster default");
+    public static final Option STATE_BACKEND = new Option(
+            "state.backend", "rocksdb",
+            "where keyed state lives: rocksdb (on local disk, production) or hashmap (on the JVM heap)");
+    public static final Option CHECKPOINT_DIR = new Option(
+            "checkpoint.dir", "file:///tmp/vigil/checkpoints",
+            "URI of the checkpoint directory; production needs durable storage every JobManager and TaskManager "
+                    + "reaches (s3://, hdfs://, a shared volume)");
+    public static final Option CHECKPOINT_INCREMENTAL = new Option(
+            "checkpoint.incremental", "true",
+            "RocksDB only: each checkpoint uploads only the files written since the last one");
 
     /** Every option, for documentation and validation. */
     public static final java.util.List<Option> ALL = java.util.List.of(
@@ -86,7 +96,7 @@ public final class VigilOptions {
             KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, MAX_RECORD_BYTES, RULES_DIR,
             OUT_OF_ORDERNESS, IDLE_TIMEOUT, MAX_EVIDENCE, ELASTICSEARCH_HOSTS, ELASTICSEARCH_INDEX,
             ELASTICSEARCH_API_KEY, ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD, STIX_IDENTITY_NAME, STIX_TLP,
-            CHECKPOINT_INTERVAL, PARALLELISM);
+            CHECKPOINT_INTERVAL, PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);
 
     static Duration duration(String text, Option option) {
         try {

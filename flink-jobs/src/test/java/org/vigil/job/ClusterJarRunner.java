@@ -21,6 +21,8 @@ public final class ClusterJarRunner {
         Configuration flink = new Configuration();
         flink.setString("classloader.resolve-order", "child-first");
         flink.setString("restart-strategy.type", "none");
+        // The TaskManager's temporary directories, where RocksDB keeps its working files.
+        flink.setString("io.tmp.dirs", args[2]);
         PackagedProgram program = PackagedProgram.newBuilder()
                 .setJarFile(jar)
                 .setArguments("--config", args[1])

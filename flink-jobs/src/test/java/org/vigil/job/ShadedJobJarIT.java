@@ -11,14 +11,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.io.File;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,9 +35,10 @@ import org.vigil.local.LocalStack;
 import org.vigil.rules.RulePaths;
 
 /**
- * The shaded job jar submitted the way {@code flink run} submits it, to a cluster JVM that has Flink but
- * none of the job's libraries: {@code main()} builds the job graph in a child-first user class loader and
- * the job runs the drill with Esper, the Kafka connector and the Elasticsearch client all from the jar.
+ * The shaded job jar submitted the way {@code flink run} submits it, to a cluster JVM that has Flink (with
+ * the RocksDB state backend of its lib/) but none of the job's libraries: {@code main()} builds the job graph
+ * in a child-first user class loader and the job runs the drill on RocksDB with Esper, the Kafka connector
+ * and the Elasticsearch client all from the jar.
  */
 class ShadedJobJarIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +72,8 @@ class ShadedJobJarIT {
                 .with(VigilOptions.KAFKA_GROUP_ID, "jar-it")
                 .with(VigilOptions.KAFKA_TRANSACTIONAL_ID_PREFIX, "jar-it")
                 .with(VigilOptions.ELASTICSEARCH_INDEX, "vigil-alerts-jar")
-                .with(VigilOptions.PARALLELISM, "2");
+                .with(VigilOptions.PARALLELISM, "2")
+                .with(VigilOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
         Path configFile = dir.resolve("vigil.properties");
         Properties p = new Properties();
         p.putAll(config.asMap());
@@ -73,7 +81,8 @@ class ShadedJobJarIT {
             p.store(w, "ShadedJobJarIT");
         }
 
-        Process cluster = startClusterJvm(jobJar(), configFile, dir.resolve("cluster.log"));
+        Path taskManagerTmp = Files.createDirectories(dir.resolve("taskmanager-tmp"));
+        Process cluster = startClusterJvm(jobJar(), configFile, taskManagerTmp, dir.resolve("cluster.log"));
         try {
             Set<String> expected = new TreeSet<>();
             DemoScenario.EXPECTED_ALERTS.forEach(e -> expected.add(e.ruleId() + "@" + e.entity()));
@@ -85,16 +94,39 @@ class ShadedJobJarIT {
                 found = alerts(config);
             }
             assertThat(found).as(Files.readString(dir.resolve("cluster.log"))).isEqualTo(expected);
+            // The keyed operators keep their state in RocksDB instances in the TaskManager's temporary
+            // directories, and checkpoints go to the job's checkpoint.dir, not to a cluster default.
+            assertThat(filesNamed(taskManagerTmp, "CURRENT")).as("RocksDB instances").isNotEmpty()
+                    .allSatisfy(current -> assertThat(current.getParent().getFileName()).hasToString("db"));
+            long checkpointDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (filesNamed(dir.resolve("checkpoints"), "_metadata").isEmpty() && System.nanoTime() < checkpointDeadline) {
+                Thread.sleep(500);
+            }
+            assertThat(filesNamed(dir.resolve("checkpoints"), "_metadata")).as("completed checkpoints").isNotEmpty();
         } finally {
             cluster.destroyForcibly().waitFor();
         }
     }
 
+    /** The cluster's RocksDB backend (in Flink's lib/) is the one the job uses: the jar must not carry another. */
+    @Test
+    void theJobJarLeavesTheStateBackendToTheCluster() throws IOException {
+        try (JarFile jar = new JarFile(jobJar().toFile())) {
+            List<String> stateBackendEntries = jar.stream().map(JarEntry::getName)
+                    .filter(name -> name.startsWith("org/apache/flink/state/rocksdb/")
+                            || name.startsWith("org/apache/flink/contrib/streaming/state/")
+                            || name.startsWith("org/rocksdb/") || name.startsWith("org/apache/flink/runtime/"))
+                    .limit(5).toList();
+            assertThat(stateBackendEntries).isEmpty();
+        }
+    }
+
     /**
-     * A JVM with Flink on its class path but not the job's libraries (connectors, Kafka client, Esper,
-     * Elasticsearch client, Vigil's own classes), as on a cluster: those must all come from the job jar.
+     * A JVM with Flink and its RocksDB state backend on its class path but not the job's libraries (connectors,
+     * Kafka client, Esper, Elasticsearch client, Vigil's own classes), as on a cluster: those must all come
+     * from the job jar.
      */
-    private static Process startClusterJvm(Path jar, Path configFile, Path log) throws IOException {
+    private static Process startClusterJvm(Path jar, Path configFile, Path taskManagerTmp, Path log) throws IOException {
         List<String> bundled = List.of("flink-connector-kafka", "flink-connector-base", "kafka-clients", "kafka_2.13",
                 "kafka-", "esper", "elasticsearch", "janino", "commons-compiler", "antlr4-runtime");
         String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
@@ -102,9 +134,32 @@ class ShadedJobJarIT {
                 .filter(entry -> bundled.stream().noneMatch(b -> Path.of(entry).getFileName().toString().startsWith(b)))
                 .collect(java.util.stream.Collectors.joining(File.pathSeparator));
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", classPath, ClusterJarRunner.class.getName(), jar.toString(), configFile.toString());
+                "-Xmx1g", "-cp", classPath, ClusterJarRunner.class.getName(), jar.toString(), configFile.toString(), taskManagerTmp.toString());
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         return pb.start();
+    }
+
+    /** Files called {@code name} under {@code root}, skipping what disappears while the cluster runs. */
+    private static List<Path> filesNamed(Path root, String name) throws IOException {
+        List<Path> found = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return found;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (file.getFileName().toString().equals(name)) {
+                    found.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return found;
     }
 
     private static Path jobJar() throws IOException {
