@@ -160,6 +160,17 @@ public final class CorrelatorJob {
         if (config.get(VigilOptions.PARALLELISM) != null) {
             env.setParallelism(config.integer(VigilOptions.PARALLELISM));
         }
+        // Set explicitly: Flink would otherwise derive it from the first parallelism, and a job first started
+        // wide could then never be restored from its savepoints at another setting.
+        int maxParallelism = config.integer(VigilOptions.MAX_PARALLELISM);
+        if (maxParallelism < 1 || maxParallelism > 32768) {
+            throw new IllegalArgumentException(VigilOptions.MAX_PARALLELISM.key() + " must be between 1 and 32768, got " + maxParallelism);
+        }
+        if (env.getParallelism() > maxParallelism) {
+            throw new IllegalArgumentException(VigilOptions.PARALLELISM.key() + " (" + env.getParallelism() + ") must not exceed "
+                    + VigilOptions.MAX_PARALLELISM.key() + " (" + maxParallelism + ")");
+        }
+        env.setMaxParallelism(maxParallelism);
         env.configure(state);
     }
 

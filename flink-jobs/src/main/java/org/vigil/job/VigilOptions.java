@@ -78,6 +78,10 @@ public final class VigilOptions {
             "checkpoint.interval", "PT10S", "checkpoint interval; also how often sinks commit");
     public static final Option PARALLELISM = new Option(
             "job.parallelism", null, "job parallelism; unset uses the cluster default");
+    public static final Option MAX_PARALLELISM = new Option(
+            "job.max-parallelism", "128",
+            "number of key groups: the highest parallelism the job's state can ever be rescaled to; fixed for the "
+                    + "life of the state (changing it makes savepoints unusable)");
     public static final Option STATE_BACKEND = new Option(
             "state.backend", "rocksdb",
             "where keyed state lives: rocksdb (on local disk, production) or hashmap (on the JVM heap)");
@@ -96,7 +100,7 @@ public final class VigilOptions {
             KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, MAX_RECORD_BYTES, RULES_DIR,
             OUT_OF_ORDERNESS, IDLE_TIMEOUT, MAX_EVIDENCE, ELASTICSEARCH_HOSTS, ELASTICSEARCH_INDEX,
             ELASTICSEARCH_API_KEY, ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD, STIX_IDENTITY_NAME, STIX_TLP,
-            CHECKPOINT_INTERVAL, PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);
+            CHECKPOINT_INTERVAL, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);
 
     static Duration duration(String text, Option option) {
         try {

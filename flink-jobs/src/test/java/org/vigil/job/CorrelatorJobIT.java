@@ -3,28 +3,16 @@ package org.vigil.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,8 +28,6 @@ import org.vigil.sink.stix.StixSchemaValidator;
  */
 class CorrelatorJobIT {
     private static final Instant START = Instant.parse("2026-03-02T08:00:00Z");
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static LocalStack stack;
 
@@ -64,7 +50,7 @@ class CorrelatorJobIT {
         VigilConfig config = runConfig("run1", "soc.events.ecs", "soc.events.suricata", "PT5S");
         runBounded(config);
 
-        Map<String, JsonNode> alerts = alertsById(config);
+        Map<String, JsonNode> alerts = StackProbe.alertsById(config);
         Set<String> found = alerts.values().stream()
                 .map(a -> a.at("/rule/id").asText() + "@" + a.at("/vigil/entity/value").asText())
                 .collect(Collectors.toCollection(TreeSet::new));
@@ -83,8 +69,7 @@ class CorrelatorJobIT {
         assertThat(bruteForce.at("/vigil/details/user_name").asText()).isEqualTo("admin");
         assertThat(bruteForce.at("/threat/technique/id/0").asText()).isEqualTo("T1110");
 
-        List<JsonNode> bundles = readAll(config.require(VigilOptions.STIX_TOPIC), true).stream()
-                .map(CorrelatorJobIT::json).toList();
+        List<JsonNode> bundles = StackProbe.bundles(stack, config);
         assertThat(bundles).hasSize(alerts.size());
         StixSchemaValidator validator = StixSchemaValidator.fromSharedData();
         Set<String> sharedAlertIds = new TreeSet<>();
@@ -100,8 +85,8 @@ class CorrelatorJobIT {
 
         List<String> expectedReasons = records.stream().map(DemoScenario.Record::expectedDeadLetterReason)
                 .filter(r -> r != null).sorted().toList();
-        List<String> deadLetterReasons = readAll(config.require(VigilOptions.DEADLETTER_TOPIC), false).stream()
-                .map(v -> json(v).get("reason").asText()).sorted().toList();
+        List<String> deadLetterReasons = StackProbe.readAll(stack, config.require(VigilOptions.DEADLETTER_TOPIC), false).stream()
+                .map(v -> StackProbe.json(v).get("reason").asText()).sorted().toList();
         assertThat(deadLetterReasons).isEqualTo(expectedReasons);
     }
 
@@ -121,8 +106,8 @@ class CorrelatorJobIT {
         runBounded(ordered);
         runBounded(anyOrder);
 
-        Map<String, JsonNode> a = alertsById(ordered);
-        Map<String, JsonNode> b = alertsById(anyOrder);
+        Map<String, JsonNode> a = StackProbe.alertsById(ordered);
+        Map<String, JsonNode> b = StackProbe.alertsById(anyOrder);
         assertThat(a).hasSize(DemoScenario.EXPECTED_ALERTS.size());
         assertThat(b.keySet()).isEqualTo(a.keySet());
         for (String id : a.keySet()) {
@@ -159,58 +144,5 @@ class CorrelatorJobIT {
         CorrelatorJob.configure(env, config);
         CorrelatorJob.build(env, CorrelatorJob.Settings.from(config), KafkaConnectors.from(config, true));
         env.execute("vigil-it");
-    }
-
-    private static Map<String, JsonNode> alertsById(VigilConfig config) throws Exception {
-        String base = config.require(VigilOptions.ELASTICSEARCH_HOSTS) + "/" + config.require(VigilOptions.ELASTICSEARCH_INDEX);
-        send(HttpRequest.newBuilder(URI.create(base + "/_refresh")).POST(HttpRequest.BodyPublishers.noBody()).build());
-        JsonNode result = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/_search?size=1000")).GET().build()));
-        Map<String, JsonNode> byId = new TreeMap<>();
-        for (JsonNode hit : result.at("/hits/hits")) {
-            assertThat(hit.get("_id").asText()).isEqualTo(hit.at("/_source/vigil/alert_id").asText());
-            assertThat(byId.put(hit.get("_id").asText(), hit.get("_source"))).as("duplicate alert").isNull();
-        }
-        return byId;
-    }
-
-    private static String send(HttpRequest request) throws Exception {
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(request.uri() + " " + response.body()).isLessThan(300);
-        return response.body();
-    }
-
-    private static List<byte[]> readAll(String topic, boolean readCommitted) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + topic + "-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<byte[]> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            int emptyPolls = 0;
-            // Everything was committed before the job finished; stop after a few empty polls.
-            while (System.nanoTime() < deadline && emptyPolls < 3) {
-                var batch = consumer.poll(Duration.ofSeconds(1));
-                if (batch.isEmpty() && !consumer.assignment().isEmpty()) {
-                    emptyPolls++;
-                }
-                for (ConsumerRecord<byte[], byte[]> r : batch) {
-                    values.add(r.value());
-                }
-            }
-        }
-        return values;
-    }
-
-    private static JsonNode json(byte[] bytes) {
-        try {
-            return JSON.readTree(bytes);
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + new String(bytes, java.nio.charset.StandardCharsets.UTF_8), e);
-        }
     }
 }

@@ -49,6 +49,20 @@ class CorrelatorJobStateTest {
     }
 
     @Test
+    void maxParallelismIsFixedByConfigurationNotDerivedFromTheFirstParallelism() throws Exception {
+        // Flink would derive 512 from a first parallelism of 300; the state would then never restore at 128.
+        StreamExecutionEnvironment wide = configured(VigilConfig.of(
+                Map.of("job.parallelism", "300", "job.max-parallelism", "1024"), Map.of()));
+        assertThat(wide.getMaxParallelism()).isEqualTo(1024);
+        assertThat(configured(VigilConfig.of(Map.of(), Map.of())).getMaxParallelism()).isEqualTo(128);
+        assertThat(configured(VigilConfig.of(Map.of("job.max-parallelism", "720"), Map.of())).getMaxParallelism()).isEqualTo(720);
+        assertThatThrownBy(() -> configured(VigilConfig.of(Map.of("job.max-parallelism", "0"), Map.of())))
+                .hasMessageContaining("job.max-parallelism");
+        assertThatThrownBy(() -> configured(VigilConfig.of(Map.of("job.parallelism", "300"), Map.of())))
+                .hasMessageContaining("job.parallelism").hasMessageContaining("job.max-parallelism");
+    }
+
+    @Test
     void keysFromTheFileAndTheEnvironmentChooseBackendDirectoryAndIncrementality() throws Exception {
         StreamExecutionEnvironment hashmap = configured(VigilConfig.of(
                 Map.of("state.backend", "hashmap", "checkpoint.dir", "s3://soc-state/vigil/checkpoints"), Map.of()));
