@@ -4,6 +4,7 @@ package org.vigil.event;
 public enum DeadLetterReason {
     EMPTY("empty"),
     TOO_LARGE("too_large"),
+    /** Not UTF-8: a malformed byte sequence, or text in another encoding such as UTF-16. */
     INVALID_UTF8("invalid_utf8"),
     INVALID_JSON("invalid_json"),
     /** A Jackson read limit (nesting depth, number or string length) was hit: hostile or broken input. */

@@ -105,6 +105,7 @@ public final class EventParser implements Serializable {
             throw new RejectedEventException(DeadLetterReason.TOO_LARGE, "record is " + value.length
                     + " bytes, more than the limit of " + maxRecordBytes);
         }
+        requireUtf8(value);
         JsonNode root = readTree(value);
         if (root == null || root.isMissingNode()) {
             throw new RejectedEventException(DeadLetterReason.EMPTY, "record value is only whitespace");
@@ -132,17 +133,31 @@ public final class EventParser implements Serializable {
         return event.build();
     }
 
+    /**
+     * Refuses bytes that are not UTF-8 before Jackson sees them: Jackson decodes overlong forms, encoded
+     * surrogates and code points above U+10FFFF without complaint, and reads records that start with a zero byte
+     * as UTF-16 or UTF-32. JSON between systems is UTF-8 (RFC 8259), and UTF-8 JSON never starts with a zero byte.
+     */
+    private static void requireUtf8(byte[] value) throws RejectedEventException {
+        int malformed = Utf8.firstMalformed(value);
+        if (malformed >= 0) {
+            throw new RejectedEventException(DeadLetterReason.INVALID_UTF8, String.format(Locale.ROOT,
+                    "record is not UTF-8: byte 0x%02x at offset %d does not start a well-formed sequence",
+                    value[malformed] & 0xFF, malformed));
+        }
+        if (value.length >= 2 && (value[0] == 0 || value[1] == 0)) {
+            throw new RejectedEventException(DeadLetterReason.INVALID_UTF8,
+                    "record is not UTF-8: it starts with a zero byte, as UTF-16 and UTF-32 text does");
+        }
+    }
+
     private JsonNode readTree(byte[] value) throws RejectedEventException {
         try {
             return mapper().readTree(value);
         } catch (StreamConstraintsException e) {
             throw new RejectedEventException(DeadLetterReason.LIMIT_EXCEEDED, describe(e));
         } catch (IOException e) {
-            // Jackson reports bad UTF-8 as a parse error; only then is it worth decoding the bytes to tell.
-            DeadLetterReason reason = DeadLetter.utf8OrNull(value) == null
-                    ? DeadLetterReason.INVALID_UTF8
-                    : DeadLetterReason.INVALID_JSON;
-            throw new RejectedEventException(reason, describe(e));
+            throw new RejectedEventException(DeadLetterReason.INVALID_JSON, describe(e));
         }
     }
 

@@ -76,9 +76,15 @@ final class EventTime {
     }
 
     private static long parseText(String text, String field) throws RejectedEventException {
-        // Elasticsearch's default date mapping also takes epoch milliseconds as a string.
-        if (!text.isEmpty() && text.length() <= 19 && text.chars().allMatch(Character::isDigit)) {
-            return Long.parseLong(text);
+        // Elasticsearch's default date mapping also takes epoch milliseconds as a string. ASCII digits only:
+        // Character.isDigit and Long.parseLong would also read Arabic-Indic or fullwidth digits.
+        if (!text.isEmpty() && text.length() <= 19 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                // Nineteen digits can exceed a long.
+                throw bad(field, text);
+            }
         }
         try {
             TemporalAccessor parsed = ISO_VARIANTS.parse(text);

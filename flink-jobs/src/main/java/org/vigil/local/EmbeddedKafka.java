@@ -155,6 +155,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         // Room for over-size records, so the job (not the broker) is what refuses them, with a dead letter.
         p.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
+        // No age-based retention: local runs replay fixed past dates, and STIX bundles and late events carry
+        // their event time, so the first retention check (30 s after start) would delete a segment holding only
+        // such records, such as a bundle written but not yet committed.
+        p.put("log.retention.ms", "-1");
         return p;
     }
 

@@ -123,6 +123,31 @@ class EcsJsonNormaliserTest {
     }
 
     @Test
+    void refusesAnObjectWhereAKnownFieldHasAValue() {
+        // Nested, or through a dotted key: either way source.port would vanish and source.port.number appear.
+        for (String json : List.of(
+                "{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"source\":{\"port\":{\"number\":22}}}",
+                "{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"source.port\":{\"number\":22}}",
+                "{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"source\":{\"port.number\":22}}",
+                "{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"source.port.number\":22}",
+                "{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"source\":{\"port\":{}}}")) {
+            assertThatThrownBy(() -> normalise(json)).as(json)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("source.port").hasMessageContaining("an object");
+        }
+    }
+
+    @Test
+    void refusesObjectsOrArraysInsideAKnownFieldsArray() {
+        assertThatThrownBy(() -> normalise("{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"source\":{\"ip\":[{\"v4\":\"a\"}]}}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("source.ip");
+        assertThatThrownBy(() -> normalise("{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"event\":{\"category\":[[\"web\"]]}}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("event.category");
+    }
+
+    @Test
     void requiresTheTimestamp() {
         assertThatThrownBy(() -> normalise("{\"event\":{\"kind\":\"event\"}}"))
                 .isInstanceOfSatisfying(RejectedEventException.class,

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +132,43 @@ class EventParserTest {
         DeadLetter dead = assertReason(parse(latin1), DeadLetterReason.INVALID_UTF8);
         assertThat(dead.message()).containsIgnoringCase("UTF-8");
         assertReason(parse(withFf), DeadLetterReason.INVALID_UTF8);
+    }
+
+    @Test
+    void invalidUtf8ThatJacksonWouldDecode() {
+        // Overlong NUL and '/', encoded surrogates, code points above U+10FFFF: Jackson reads all of them.
+        byte[][] sequences = {{(byte) 0xC0, (byte) 0x80}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},
+            {(byte) 0xF0, (byte) 0x80, (byte) 0x80, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            {(byte) 0xED, (byte) 0xBF, (byte) 0xBF}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+            {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80}};
+        byte[] before = bytes("{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"url\":{\"path\":\"..");
+        for (byte[] sequence : sequences) {
+            byte[] inValue = join(before, sequence, bytes("etc\"}}"));
+            byte[] inName = join(bytes("{\"@timestamp\":\"2024-05-01T10:00:00Z\",\"x"), sequence, bytes("\":1}"));
+
+            DeadLetter dead = assertReason(parse(inValue), DeadLetterReason.INVALID_UTF8);
+            assertThat(dead.message()).contains("offset " + before.length);
+            assertReason(parse(inName), DeadLetterReason.INVALID_UTF8);
+        }
+    }
+
+    @Test
+    void utf16AndUtf32AreNotRead() throws Exception {
+        for (String charset : List.of("UTF-16LE", "UTF-16BE", "UTF-16", "UTF-32LE", "UTF-32BE", "UTF-32")) {
+            byte[] value = ECS_RECORD.getBytes(charset);
+            assertReason(parse(value), DeadLetterReason.INVALID_UTF8);
+        }
+    }
+
+    @Test
+    void readsUtf8WithAByteOrderMark() {
+        assertThat(parse(join(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, bytes(ECS_RECORD))).isEvent()).isTrue();
+    }
+
+    @Test
+    void aNulByteInsideTheRecordIsInvalidJson() {
+        assertReason(parse(bytes(ECS_RECORD.replace("kind\":\"event", "kind\":\"ev\u0000ent"))),
+                DeadLetterReason.INVALID_JSON);
     }
 
     @Test
@@ -267,6 +305,14 @@ class EventParserTest {
         assertThat(result.deadLetter().reason()).as("%s", result.deadLetter()).isEqualTo(reason);
         assertThat(result.deadLetter().reasonCode()).isEqualTo(reason.code());
         return result.deadLetter();
+    }
+
+    private static byte[] join(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 
     private static byte[] bytes(String text) {

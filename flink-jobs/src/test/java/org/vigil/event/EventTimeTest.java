@@ -53,6 +53,20 @@ class EventTimeTest {
     }
 
     @Test
+    void refusesEpochMillisTextBeyondALong() {
+        assertReason(NODES.textNode("9999999999999999999"), DeadLetterReason.BAD_TIMESTAMP);
+    }
+
+    @Test
+    void readsEpochMillisInAsciiDigitsOnly() {
+        // 1714557600000 in Arabic-Indic and in fullwidth digits.
+        assertReason(NODES.textNode("\u0661\u0667\u0661\u0664\u0665\u0665\u0667\u0666\u0660\u0660\u0660\u0660\u0660"),
+                DeadLetterReason.BAD_TIMESTAMP);
+        assertReason(NODES.textNode("\uff11\uff17\uff11\uff14\uff15\uff15\uff17\uff16\uff10\uff10\uff10\uff10\uff10"),
+                DeadLetterReason.BAD_TIMESTAMP);
+    }
+
+    @Test
     void refusesNonScalarTimes() {
         assertReason(NODES.objectNode(), DeadLetterReason.BAD_TIMESTAMP);
         assertReason(NODES.booleanNode(true), DeadLetterReason.BAD_TIMESTAMP);

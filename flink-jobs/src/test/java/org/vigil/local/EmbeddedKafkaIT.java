@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +55,16 @@ class EmbeddedKafkaIT {
             var topics = admin.describeTopics(List.of("soc.events.multi", "soc.events.single")).allTopicNames().get();
             assertThat(topics.get("soc.events.multi").partitions()).hasSize(3);
             assertThat(topics.get("soc.events.single").partitions()).hasSize(1);
+        }
+    }
+
+    @Test
+    void keepsRecordsWhateverTheirTimestamp() throws Exception {
+        kafka.createTopics("soc.events.replayed");
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "soc.events.replayed");
+        try (Admin admin = kafka.admin()) {
+            var config = admin.describeConfigs(List.of(topic)).all().get().get(topic);
+            assertThat(config.get("retention.ms").value()).isEqualTo("-1");
         }
     }
 
