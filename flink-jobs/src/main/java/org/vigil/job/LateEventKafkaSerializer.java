@@ -18,10 +18,11 @@ public final class LateEventKafkaSerializer implements KafkaRecordSerializationS
         this.topic = topic;
     }
 
+    /** Stamped with the send time: a late event is old by definition, and retention must not delete it at once. */
     @Override
     public ProducerRecord<byte[], byte[]> serialize(SecurityEvent event, KafkaSinkContext context, Long timestamp) {
         try {
-            return new ProducerRecord<>(topic, null, event.timestampMillis(), event.id().getBytes(StandardCharsets.UTF_8),
+            return new ProducerRecord<>(topic, null, null, event.id().getBytes(StandardCharsets.UTF_8),
                     JSON.writeValueAsBytes(AlertDocument.eventJson(event)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write late event " + event.id(), e);

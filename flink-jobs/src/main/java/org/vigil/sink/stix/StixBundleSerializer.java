@@ -31,13 +31,15 @@ public final class StixBundleSerializer implements KafkaRecordSerializationSchem
         this.mapper = Objects.requireNonNull(mapper, "mapper");
     }
 
-    /** The record timestamp is the alert's event time, so a replay writes identical records. */
+    /**
+     * The record timestamp is left to the producer (the send time), not the alert's event time: a topic's
+     * time-based retention would otherwise delete the bundles of a backfill or of a lagging job as soon as
+     * they are written. The bundle itself carries the alert's times.
+     */
     @Override
     public ProducerRecord<byte[], byte[]> serialize(Alert alert, KafkaSinkContext context, Long timestamp) {
         byte[] key = alert.id().getBytes(StandardCharsets.UTF_8);
         byte[] value = mapper.toJson(alert).getBytes(StandardCharsets.UTF_8);
-        // Kafka refuses negative timestamps; such an alert still goes out, stamped with the send time.
-        Long eventTime = alert.timestampMillis() >= 0 ? alert.timestampMillis() : null;
-        return new ProducerRecord<>(topic, null, eventTime, key, value);
+        return new ProducerRecord<>(topic, null, null, key, value);
     }
 }
