@@ -31,6 +31,8 @@ public final class EventParser implements Serializable {
 
     /** Records larger than this (1 MiB) are dead-lettered unread. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+    /** Default bound on event times ahead of the ingest clock: generous for skewed sensor clocks. */
+    public static final java.time.Duration DEFAULT_MAX_FUTURE_SKEW = java.time.Duration.ofHours(1);
 
     /** Deeper JSON is refused: no real event nests this far, and deep input is a parser denial-of-service. */
     public static final int MAX_NESTING_DEPTH = 64;
@@ -53,6 +55,7 @@ public final class EventParser implements Serializable {
     private final EventFormat defaultFormat;
     private final int maxRecordBytes;
     private final Clock clock;
+    private final long maxFutureSkewMillis;
 
     // Rebuilt after deserialisation on each Flink task: Jackson mappers are not meant to be shipped.
     private transient ObjectMapper mapper;
@@ -62,6 +65,7 @@ public final class EventParser implements Serializable {
         this.defaultFormat = b.defaultFormat;
         this.maxRecordBytes = b.maxRecordBytes;
         this.clock = b.clock;
+        this.maxFutureSkewMillis = b.maxFutureSkew.toMillis();
     }
 
     public static Builder builder() {
@@ -130,7 +134,16 @@ public final class EventParser implements Serializable {
         if (!event.hasId()) {
             event.id(contentId(value));
         }
-        return event.build();
+        SecurityEvent built = event.build();
+        long ahead = built.timestampMillis() - clock.millis();
+        if (ahead > maxFutureSkewMillis) {
+            // One accepted future-dated record would move its partition's watermark ahead and make every real
+            // event behind it late: an attacker's way to blind the correlator.
+            throw new RejectedEventException(DeadLetterReason.BAD_TIMESTAMP, "event time " + built.timestamp()
+                    + " is " + java.time.Duration.ofMillis(ahead) + " ahead of the ingest clock (at most "
+                    + java.time.Duration.ofMillis(maxFutureSkewMillis) + " accepted)");
+        }
+        return built;
     }
 
     /**
@@ -256,6 +269,7 @@ public final class EventParser implements Serializable {
         private EventFormat defaultFormat = EventFormat.AUTO;
         private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
         private Clock clock = Clock.systemUTC();
+        private java.time.Duration maxFutureSkew = DEFAULT_MAX_FUTURE_SKEW;
 
         private Builder() {}
 
@@ -285,7 +299,16 @@ public final class EventParser implements Serializable {
             return this;
         }
 
-        /** Clock stamping dead letters with their failure time; the system UTC clock unless set. */
+        /** How far ahead of the clock an event's time may be (sensor clock skew); later ones are dead letters. */
+        public Builder maxFutureSkew(java.time.Duration skew) {
+            if (skew == null || skew.isNegative()) {
+                throw new IllegalArgumentException("maxFutureSkew must be zero or positive, got " + skew);
+            }
+            this.maxFutureSkew = skew;
+            return this;
+        }
+
+        /** Clock stamping dead letters with their failure time and bounding future event times; system UTC unless set. */
         public Builder clock(Clock clock) {
             if (!(clock instanceof Serializable)) {
                 throw new IllegalArgumentException("clock must be Serializable to ship with the job: " + clock);

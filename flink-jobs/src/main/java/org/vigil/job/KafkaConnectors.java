@@ -42,7 +42,8 @@ public final class KafkaConnectors {
     public static KafkaSource<ParseResult> eventSource(VigilConfig config, boolean bounded) {
         EventParser.Builder parser = EventParser.builder()
                 .defaultFormat(EventFormat.AUTO)
-                .maxRecordBytes(config.integer(VigilOptions.MAX_RECORD_BYTES));
+                .maxRecordBytes(config.integer(VigilOptions.MAX_RECORD_BYTES))
+                .maxFutureSkew(config.duration(VigilOptions.MAX_FUTURE_SKEW));
         for (Map.Entry<String, String> tf : config.pairs(VigilOptions.EVENT_TOPIC_FORMATS).entrySet()) {
             parser.topicFormat(tf.getKey(), EventFormat.fromConfigName(tf.getValue()));
         }

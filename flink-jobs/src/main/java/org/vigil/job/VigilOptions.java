@@ -52,6 +52,10 @@ public final class VigilOptions {
             "kafka.sasl.jaas.config", null, "secret: set through VIGIL_KAFKA_SASL_JAAS_CONFIG only");
     public static final Option MAX_RECORD_BYTES = new Option(
             "ingest.max-record-bytes", "1048576", "records larger than this go to the dead-letter topic");
+    public static final Option MAX_FUTURE_SKEW = new Option(
+            "ingest.max-future-skew", "PT1H",
+            "events timed further ahead of the ingest clock are dead letters (bad_timestamp): one would move the "
+                    + "watermark ahead and make real events late");
     public static final Option RULES_DIR = new Option(
             "rules.dir", "rules", "directory of .epl rule files, searched recursively");
     public static final Option OUT_OF_ORDERNESS = new Option(
@@ -97,7 +101,7 @@ public final class VigilOptions {
     public static final java.util.List<Option> ALL = java.util.List.of(
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_GROUP_ID, EVENT_TOPICS, EVENT_TOPIC_FORMATS, STARTING_OFFSETS,
             DEADLETTER_TOPIC, LATE_TOPIC, STIX_TOPIC, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT,
-            KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, MAX_RECORD_BYTES, RULES_DIR,
+            KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, RULES_DIR,
             OUT_OF_ORDERNESS, IDLE_TIMEOUT, MAX_EVIDENCE, ELASTICSEARCH_HOSTS, ELASTICSEARCH_INDEX,
             ELASTICSEARCH_API_KEY, ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD, STIX_IDENTITY_NAME, STIX_TLP,
             CHECKPOINT_INTERVAL, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);

@@ -249,6 +249,18 @@ class EventParserTest {
     }
 
     @Test
+    void eventsTimedMoreThanTheSkewAheadOfTheClockAreDeadLettersNotWatermarkJumps() {
+        assertThat(parse(bytes(ECS_RECORD.replace("2024-05-01T10:00:00Z", "2024-05-01T12:59:00Z"))).isEvent()).isTrue();
+        DeadLetter ahead = assertReason(parse(bytes(ECS_RECORD.replace("2024-05-01T10:00:00Z", "2024-05-01T13:01:00Z"))),
+                DeadLetterReason.BAD_TIMESTAMP);
+        assertThat(ahead.message()).contains("ahead of the ingest clock");
+        assertReason(parse(bytes(ECS_RECORD.replace("2024-05-01T10:00:00Z", "2100-06-01T00:00:00Z"))), DeadLetterReason.BAD_TIMESTAMP);
+        EventParser strict = EventParser.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).maxFutureSkew(java.time.Duration.ZERO).build();
+        assertThat(strict.parse(bytes(ECS_RECORD.replace("2024-05-01T10:00:00Z", "2024-05-01T12:00:01Z")), ECS_TOPIC, 0, 0L).isEvent())
+                .isFalse();
+    }
+
+    @Test
     void badTimestamp() {
         assertReason(parse(bytes(ECS_RECORD.replace("2024", "1970"))), DeadLetterReason.BAD_TIMESTAMP);
         assertReason(parse(bytes(ECS_RECORD.replace("2024", "2101"))), DeadLetterReason.BAD_TIMESTAMP);
