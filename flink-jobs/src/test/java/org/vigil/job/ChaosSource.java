@@ -206,11 +206,11 @@ final class ChaosSource<T, S extends SourceSplit, E> implements Source<T, S, E>,
             }
         }
 
-        /** Counts and paces every record, whichever split output it goes through. */
-        private final class PacedReaderOutput implements ReaderOutput<T> {
-            private final ReaderOutput<T> output;
+        /** Counts and paces every record it passes on. */
+        private class PacedOutput<O extends SourceOutput<T>> implements SourceOutput<T> {
+            final O output;
 
-            PacedReaderOutput(ReaderOutput<T> output) {
+            PacedOutput(O output) {
                 this.output = output;
             }
 
@@ -240,38 +240,17 @@ final class ChaosSource<T, S extends SourceSplit, E> implements Source<T, S, E>,
             public void markActive() {
                 output.markActive();
             }
+        }
+
+        /** The reader's output, whose per-split outputs (the Kafka reader uses those) are paced too. */
+        private final class PacedReaderOutput extends PacedOutput<ReaderOutput<T>> implements ReaderOutput<T> {
+            PacedReaderOutput(ReaderOutput<T> output) {
+                super(output);
+            }
 
             @Override
             public SourceOutput<T> createOutputForSplit(String splitId) {
-                SourceOutput<T> split = output.createOutputForSplit(splitId);
-                return new SourceOutput<>() {
-                    @Override
-                    public void collect(T record) {
-                        split.collect(record);
-                        emitted();
-                    }
-
-                    @Override
-                    public void collect(T record, long timestamp) {
-                        split.collect(record, timestamp);
-                        emitted();
-                    }
-
-                    @Override
-                    public void emitWatermark(Watermark watermark) {
-                        split.emitWatermark(watermark);
-                    }
-
-                    @Override
-                    public void markIdle() {
-                        split.markIdle();
-                    }
-
-                    @Override
-                    public void markActive() {
-                        split.markActive();
-                    }
-                };
+                return new PacedOutput<>(output.createOutputForSplit(splitId));
             }
 
             @Override

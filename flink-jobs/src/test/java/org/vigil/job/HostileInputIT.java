@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -80,7 +75,6 @@ class HostileInputIT {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static LocalStack stack;
 
@@ -117,7 +111,7 @@ class HostileInputIT {
 
         assertDeadLetters(produced, deadLetters);
 
-        Map<String, JsonNode> alerts = alerts(config);
+        Map<String, JsonNode> alerts = StackProbe.alertsById(config);
         assertThat(alerts).hasSize(1);
         JsonNode alert = alerts.values().iterator().next();
         assertThat(alert.at("/rule/id").asText()).isEqualTo("vigil-brute-force-then-success");
@@ -305,23 +299,6 @@ class HostileInputIT {
         CorrelatorJob.configure(env, config);
         CorrelatorJob.build(env, CorrelatorJob.Settings.from(config), KafkaConnectors.from(config, true));
         env.execute("vigil-hostile-input-it");
-    }
-
-    private static Map<String, JsonNode> alerts(VigilConfig config) throws Exception {
-        String base = config.require(VigilOptions.ELASTICSEARCH_HOSTS) + "/" + config.require(VigilOptions.ELASTICSEARCH_INDEX);
-        send(HttpRequest.newBuilder(URI.create(base + "/_refresh")).POST(HttpRequest.BodyPublishers.noBody()).build());
-        JsonNode result = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/_search?size=100")).GET().build()));
-        Map<String, JsonNode> byId = new TreeMap<>();
-        for (JsonNode hit : result.at("/hits/hits")) {
-            assertThat(byId.put(hit.get("_id").asText(), hit.get("_source"))).as("duplicate alert").isNull();
-        }
-        return byId;
-    }
-
-    private static String send(HttpRequest request) throws Exception {
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(request.uri() + " " + response.body()).isLessThan(300);
-        return response.body();
     }
 
     /**
