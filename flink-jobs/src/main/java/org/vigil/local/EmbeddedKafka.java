@@ -30,7 +30,8 @@ import org.apache.kafka.metadata.storage.Formatter;
  * A real single-node Kafka broker (KRaft, combined broker and controller roles) running in this JVM on loopback.
  *
  * <p>For local runs and integration tests only: every start gets fresh ports and a fresh log directory, which
- * {@link #close()} deletes.
+ * {@link #close()} deletes. {@link #stop()} and {@link #startAgain()} take the broker down and bring it back on
+ * the same ports with the same log directory, as a broker outage does.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -46,11 +47,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
     private static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
     private final Path logDir;
     private final String bootstrapServers;
+    /** The running server; null while stopped. */
+    private KafkaRaftServer server;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+    private EmbeddedKafka(KafkaConfig config, KafkaRaftServer server, Path logDir, String bootstrapServers) {
+        this.config = config;
         this.server = server;
         this.logDir = logDir;
         this.bootstrapServers = bootstrapServers;
@@ -64,20 +68,41 @@ public final class EmbeddedKafka implements AutoCloseable {
             Properties props = brokerProperties(logDir, ports[0], ports[1]);
             KafkaConfig config = KafkaConfig.fromProps(props, false);
             format(config, logDir);
-            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            try {
-                // startup() returns only after the broker has caught up with the metadata log and is unfenced.
-                server.startup();
-            } catch (RuntimeException | Error e) {
-                // A half-started server still holds ports and threads.
-                server.shutdown();
-                throw e;
-            }
-            return new EmbeddedKafka(server, logDir, LOOPBACK + ":" + ports[0]);
+            return new EmbeddedKafka(config, startServer(config), logDir, LOOPBACK + ":" + ports[0]);
         } catch (RuntimeException | Error e) {
             deleteRecursively(logDir);
             throw e;
         }
+    }
+
+    private static KafkaRaftServer startServer(KafkaConfig config) {
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            // startup() returns only after the broker has caught up with the metadata log and is unfenced.
+            server.startup();
+            return server;
+        } catch (RuntimeException | Error e) {
+            // A half-started server still holds ports and threads.
+            server.shutdown();
+            throw e;
+        }
+    }
+
+    /** Shuts the broker down and keeps its log directory, so {@link #startAgain()} brings back every record. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts a stopped broker again on the same ports and log directory; returns once it accepts clients. */
+    public synchronized void startAgain() {
+        if (server != null) {
+            throw new IllegalStateException("the broker at " + bootstrapServers + " is running");
+        }
+        server = startServer(config);
     }
 
     /** {@code host:port} for clients' {@code bootstrap.servers}. */
@@ -117,10 +142,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Stops the broker and deletes its log directory. */
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            stop();
         } finally {
             deleteRecursively(logDir);
         }

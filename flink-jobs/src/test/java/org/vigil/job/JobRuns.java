@@ -79,6 +79,11 @@ final class JobRuns {
 
     /** Starts the job with the given connectors, the event source wrapped in a {@link ChaosSource}. */
     JobClient start(Run run, CorrelatorJob.Connectors connectors) throws Exception {
+        return start(run, connectors, testRestarts(run));
+    }
+
+    /** Restarts as the test plans them: none unless a fault is injected, then two quick ones. */
+    private static Configuration testRestarts(Run run) {
         Configuration flink = new Configuration();
         if (run.fault().kind() == ChaosSource.FaultKind.NONE) {
             // Any failure must fail the test, not be hidden by a restart.
@@ -88,6 +93,14 @@ final class JobRuns {
             flink.setString("restart-strategy.fixed-delay.attempts", "2");
             flink.setString("restart-strategy.fixed-delay.delay", "200 ms");
         }
+        return flink;
+    }
+
+    /**
+     * Starts the job with the given connectors and Flink settings (restart strategy unset there means Flink's
+     * default, as in production).
+     */
+    JobClient start(Run run, CorrelatorJob.Connectors connectors, Configuration flink) throws Exception {
         if (run.savepoint() != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, run.savepoint());
         }

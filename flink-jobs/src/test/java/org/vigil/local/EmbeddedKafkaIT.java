@@ -123,6 +123,27 @@ class EmbeddedKafkaIT {
         assertThat(consume("ncsc.stix.tx", "read_uncommitted", 4)).contains("aborted");
     }
 
+    @Test
+    void comesBackOnTheSameAddressWithItsRecordsAfterAStop() throws Exception {
+        kafka.createTopics("soc.events.outage");
+        try (KafkaProducer<String, String> producer = producer(Map.of())) {
+            producer.send(new ProducerRecord<>("soc.events.outage", "k", "before")).get();
+        }
+        String address = kafka.bootstrapServers();
+        kafka.stop();
+        try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000))) {
+            var send = producer.send(new ProducerRecord<>("soc.events.outage", "k", "during"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(send::get).as("nothing listens while stopped")
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+        }
+        kafka.startAgain();
+        assertThat(kafka.bootstrapServers()).isEqualTo(address);
+        try (KafkaProducer<String, String> producer = producer(Map.of())) {
+            producer.send(new ProducerRecord<>("soc.events.outage", "k", "after")).get();
+        }
+        assertThat(consume("soc.events.outage", "read_uncommitted", 2)).containsExactly("before", "after");
+    }
+
     private static KafkaProducer<String, String> producer(Map<String, Object> extra) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
