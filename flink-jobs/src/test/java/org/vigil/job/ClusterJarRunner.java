@@ -21,6 +21,8 @@ public final class ClusterJarRunner {
         Configuration flink = new Configuration();
         flink.setString("classloader.resolve-order", "child-first");
         flink.setString("restart-strategy.type", "none");
+        // Any free port for the REST endpoint: the default 8081 clashes with other builds on the machine.
+        flink.setString("rest.bind-port", "0");
         // The TaskManager's temporary directories, where RocksDB keeps its working files.
         flink.setString("io.tmp.dirs", args[2]);
         PackagedProgram program = PackagedProgram.newBuilder()
