@@ -10,6 +10,7 @@ import org.vigil.rules.RuleException;
 import org.vigil.rules.RuleFixtureRunner;
 import org.vigil.rules.RuleFixtures;
 import org.vigil.rules.RuleLoader;
+import org.vigil.rules.RulePackLint;
 
 /** The {@code bin/vigil} command line: {@code local} and {@code rules validate|test}. */
 public final class VigilCli {
@@ -21,7 +22,9 @@ public final class VigilCli {
                     start Kafka and Elasticsearch on loopback, run the correlator on a Flink MiniCluster,
                     feed the drill and print alerts as they arrive; Ctrl-C stops everything.
                     --exit-after-demo  exit 0 once the drill's alerts all arrived, 1 after the timeout (default 300 s)
-              rules validate [--rules DIR]   compile every rule; errors name the file, line and reason
+              rules validate [--rules DIR]   compile and lint every rule (ATT&CK ids, folder per tactic, horizon
+                                             covering windows, fixtures with a must-alert and a look-alike case);
+                                             each problem names the file, line and reason
               rules test [--rules DIR]       run every rule's fixtures on a bare Esper runtime
 
             --rules defaults to ./rules. Each command exits non-zero on failure.
@@ -69,10 +72,13 @@ public final class VigilCli {
     private static int validate(Path dir) {
         List<RuleException> problems = new ArrayList<>();
         List<RuleDefinition> rules = RuleLoader.loadAll(dir, problems);
+        List<RuleException> findings = RulePackLint.lint(dir, rules);
         rules.forEach(r -> System.out.println("ok      " + r.sourceFile() + "  (" + r.id() + ")"));
         problems.forEach(p -> System.err.println("REFUSED " + p.getMessage()));
-        System.out.println(rules.size() + " rules compiled, " + problems.size() + " refused");
-        return problems.isEmpty() ? 0 : 1;
+        findings.forEach(f -> System.err.println("LINT    " + f.getMessage()));
+        System.out.println(rules.size() + " rules compiled, " + problems.size() + " refused, " + findings.size()
+                + " lint findings");
+        return problems.isEmpty() && findings.isEmpty() ? 0 : 1;
     }
 
     private static int test(Path dir) throws RuleException {
