@@ -12,7 +12,7 @@ import org.vigil.rules.RuleFixtures;
 import org.vigil.rules.RuleLoader;
 import org.vigil.rules.RulePackLint;
 
-/** The {@code bin/vigil} command line: {@code local} and {@code rules validate|test}. */
+/** The {@code bin/vigil} command line: {@code local}, {@code rules validate|test} and {@code backtest}. */
 public final class VigilCli {
     private static final String USAGE = """
             usage: vigil <command> [options]
@@ -26,6 +26,9 @@ public final class VigilCli {
                                              covering windows, fixtures with a must-alert and a look-alike case);
                                              each problem names the file, line and reason
               rules test [--rules DIR]       run every rule's fixtures on a bare Esper runtime
+              backtest --input FILE... [--format F] [--rules DIR]
+                    run the rules over recorded event files on a MiniCluster (no Kafka, no Elasticsearch); alert
+                    documents as JSON lines on stdout, counts per rule and dead letters on stderr (see backtest --help)
 
             --rules defaults to ./rules. Each command exits non-zero on failure.
             """;
@@ -38,6 +41,9 @@ public final class VigilCli {
 
     static int run(String[] args) throws Exception {
         List<String> a = new ArrayList<>(List.of(args));
+        if (!a.isEmpty() && a.get(0).equals("backtest")) {
+            return Backtest.run(a.subList(1, a.size()), System.out, System.err);
+        }
         if (a.isEmpty() || a.contains("--help") || a.contains("-h")) {
             System.out.print(USAGE);
             return a.isEmpty() ? 2 : 0;
