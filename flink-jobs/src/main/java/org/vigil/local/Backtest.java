@@ -345,11 +345,11 @@ public final class Backtest {
 
         @Override
         public void run() {
-            if (allRead) {
-                return;
-            }
             long records = progress.records.get();
             long done = progress.filesDone.get();
+            if (allRead || (records == 0 && done == 0)) {
+                return; // finished reading, or Flink is still starting
+            }
             double seconds = (System.nanoTime() - started) / 1e9;
             if (done >= files) {
                 allRead = true;
