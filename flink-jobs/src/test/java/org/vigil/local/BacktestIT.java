@@ -36,7 +36,7 @@ import org.vigil.rules.RulePaths;
 
 /**
  * Runs {@code bin/vigil backtest} in-process on a MiniCluster over recorded files: the rules' fixture events written
- * as ECS JSON lines and real Suricata alerts (a JSON array), and checks the alerts against what
+ * as ECS JSON lines, a Windows brute force as NXLog JSON and real Suricata alerts (a JSON array), and checks the alerts against what
  * {@link RuleFixtureRunner} raises for the same events, in any line order and split over several files.
  */
 class BacktestIT {
@@ -45,6 +45,7 @@ class BacktestIT {
     private static final Duration CASE_SPACING = Duration.ofDays(1);
     private static final Path SURICATA = RulePaths.sharedData().resolve("suricata-eve/wrccdc-2017/alerts-only.json");
     private static final String BAD_JSON = "{\"@timestamp\": \"2026-03-02T08:00:00Z\", \"source.ip\": ";
+    private static final String WINDOWS_ATTACKER = "198.18.0.9";
     private static final String NOT_AN_EVENT = "{\"hello\": \"world\"}";
 
     @TempDir
@@ -70,6 +71,12 @@ class BacktestIT {
                 }
             }
         }
+        // A password-guessing attack that worked, as NXLog ships Windows Security events.
+        for (int i = 0; i < 7; i++) {
+            fixtureLines.add(("{\"EventTime\":\"2026-04-01 10:00:0" + i + "\",\"Hostname\":\"DC01\",\"Channel\":\"security\","
+                    + "\"EventID\":" + (i < 6 ? 4625 : 4624) + ",\"TargetUserName\":\"administrator\",\"LogonType\":\"3\","
+                    + "\"IpAddress\":\"::ffff:" + WINDOWS_ATTACKER + "\",\"IpPort\":\"5123" + i + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
         List<byte[]> prettyPrinted = new ArrayList<>();
         try (RecordFileReader reader = RecordFileReader.open(SURICATA, EventParser.DEFAULT_MAX_RECORD_BYTES)) {
             reader.forEachRemaining(r -> prettyPrinted.add(r.value()));
@@ -85,7 +92,8 @@ class BacktestIT {
         for (RuleDefinition rule : rules) {
             assertThat(expected).as(rule.id()).anyMatch(a -> a.contains(" " + rule.id() + " "));
         }
-        assertThat(expected).anyMatch(a -> a.contains("vigil-ids-alert-burst source.ip=10."));
+        assertThat(expected).anyMatch(a -> a.contains("vigil-ids-alert-burst source.ip=10."))
+                .anyMatch(a -> a.endsWith("vigil-brute-force-then-success source.ip=" + WINDOWS_ATTACKER));
         assertThat(expectedWithCapture).hasSameSizeAs(expected);
     }
 
