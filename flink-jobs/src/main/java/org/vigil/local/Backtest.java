@@ -63,8 +63,8 @@ public final class Backtest {
               --parallelism N   correlator instances (default 1: alerts come out in event-time order)
 
             Records of all files are merged in event time whatever their order in and across the files: the job
-            keeps every event in its keyed state (RocksDB, in a temporary directory on local disk, about 0.7 KB per
-            event and partition field in use) until the input ends, then correlates them in timestamp order. Alerts
+            keeps every event in its keyed state (RocksDB, in a temporary directory on local disk, a few hundred
+            bytes per event and partition field in use) until the input ends, then correlates them in timestamp order. Alerts
             therefore appear after the last file is read. A JSON array file is read into memory whole; lines are
             streamed. Event times ahead of the clock are accepted (a recording is not a live feed).
 
@@ -112,7 +112,11 @@ public final class Backtest {
         try {
             return new Backtest(out, err).run(options, rules);
         } catch (Exception e) {
-            err.println("vigil backtest: the job failed: " + ExceptionUtils.stringifyException(e));
+            Throwable cause = ExceptionUtils.stripExecutionException(e);
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            err.println("vigil backtest: the job failed: " + cause + "\n" + ExceptionUtils.stringifyException(e));
             return 1;
         }
     }
