@@ -130,6 +130,11 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
         List<SecurityEvent> due = pending.get(timestamp);
         if (due == null) {
             forgetSuppressionsDueBy(timestamp);
+            // Output that time alone completes (an absence, a guard running out) must not wait for a later event,
+            // which after a quiet key or at the end of a bounded input never comes.
+            for (Alert alert : correlator.advanceTo(timestamp)) {
+                emit(alert, out);
+            }
             return;
         }
         pending.remove(timestamp);

@@ -10,8 +10,9 @@ import org.vigil.rules.RuleException;
 import org.vigil.rules.RuleFixtureRunner;
 import org.vigil.rules.RuleFixtures;
 import org.vigil.rules.RuleLoader;
+import org.vigil.rules.RulePackLint;
 
-/** The {@code bin/vigil} command line: {@code local} and {@code rules validate|test}. */
+/** The {@code bin/vigil} command line: {@code local}, {@code rules validate|test} and {@code backtest}. */
 public final class VigilCli {
     private static final String USAGE = """
             usage: vigil <command> [options]
@@ -21,8 +22,13 @@ public final class VigilCli {
                     start Kafka and Elasticsearch on loopback, run the correlator on a Flink MiniCluster,
                     feed the drill and print alerts as they arrive; Ctrl-C stops everything.
                     --exit-after-demo  exit 0 once the drill's alerts all arrived, 1 after the timeout (default 300 s)
-              rules validate [--rules DIR]   compile every rule; errors name the file, line and reason
+              rules validate [--rules DIR]   compile and lint every rule (ATT&CK ids, folder per tactic, horizon
+                                             covering windows, fixtures with a must-alert and a look-alike case);
+                                             each problem names the file, line and reason
               rules test [--rules DIR]       run every rule's fixtures on a bare Esper runtime
+              backtest --input FILE... [--format F] [--rules DIR]
+                    run the rules over recorded event files on a MiniCluster (no Kafka, no Elasticsearch); alert
+                    documents as JSON lines on stdout, counts per rule and dead letters on stderr (see backtest --help)
 
             --rules defaults to ./rules. Each command exits non-zero on failure.
             """;
@@ -35,6 +41,9 @@ public final class VigilCli {
 
     static int run(String[] args) throws Exception {
         List<String> a = new ArrayList<>(List.of(args));
+        if (!a.isEmpty() && a.get(0).equals("backtest")) {
+            return Backtest.run(a.subList(1, a.size()), System.out, System.err);
+        }
         if (a.isEmpty() || a.contains("--help") || a.contains("-h")) {
             System.out.print(USAGE);
             return a.isEmpty() ? 2 : 0;
@@ -69,10 +78,13 @@ public final class VigilCli {
     private static int validate(Path dir) {
         List<RuleException> problems = new ArrayList<>();
         List<RuleDefinition> rules = RuleLoader.loadAll(dir, problems);
+        List<RuleException> findings = RulePackLint.lint(dir, rules);
         rules.forEach(r -> System.out.println("ok      " + r.sourceFile() + "  (" + r.id() + ")"));
         problems.forEach(p -> System.err.println("REFUSED " + p.getMessage()));
-        System.out.println(rules.size() + " rules compiled, " + problems.size() + " refused");
-        return problems.isEmpty() ? 0 : 1;
+        findings.forEach(f -> System.err.println("LINT    " + f.getMessage()));
+        System.out.println(rules.size() + " rules compiled, " + problems.size() + " refused, " + findings.size()
+                + " lint findings");
+        return problems.isEmpty() && findings.isEmpty() ? 0 : 1;
     }
 
     private static int test(Path dir) throws RuleException {

@@ -2,16 +2,14 @@ package org.vigil.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Runs every rule's fixtures: each case must raise exactly the alerts it expects. */
+/** Runs every rule's fixtures: each case must raise exactly the alerts it expects ({@link RulePackLintTest} checks every rule has a must-alert and a look-alike case). */
 class RuleFixturesTest {
 
     @TestFactory
@@ -26,18 +24,5 @@ class RuleFixturesTest {
             }
         }
         return tests.stream();
-    }
-
-    @Test
-    void everyRuleHasAMustAlertAndALookAlikeCase() throws Exception {
-        List<RuleDefinition> rules = RuleLoader.load(RulePaths.rulesDir());
-        assertThat(rules).hasSizeGreaterThanOrEqualTo(3);
-        for (RuleDefinition rule : rules) {
-            Path fixtureFile = RuleLoader.fixtureFileOf(RulePaths.rulesDir().resolve(rule.sourceFile()));
-            assertThat(Files.exists(fixtureFile)).as("fixtures of " + rule.sourceFile()).isTrue();
-            RuleFixtures fixtures = RuleFixtures.read(fixtureFile);
-            assertThat(fixtures.mustAlertCases()).as(rule.id() + " must-alert cases").isPositive();
-            assertThat(fixtures.mustNotAlertCases()).as(rule.id() + " look-alike cases").isPositive();
-        }
     }
 }

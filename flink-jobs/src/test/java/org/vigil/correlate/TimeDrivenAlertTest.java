@@ -1,0 +1,58 @@
+package org.vigil.correlate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+import org.vigil.alert.Alert;
+import org.vigil.event.SecurityEvent;
+import org.vigil.rules.RuleDefinition;
+import org.vigil.rules.RuleFileParser;
+import org.vigil.rules.RuleFixtureRunner;
+
+/**
+ * Alerts that time alone completes (an absence: no success within five minutes of a failure) fire when the
+ * watermark passes their time, also when no later event follows, as at the end of a backtest's input.
+ */
+class TimeDrivenAlertTest {
+    private static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
+    private static final String RULE = """
+            /**
+             * @id          test-failure-without-success
+             * @name        A failed logon not followed by a success within five minutes
+             * @severity    low
+             * @tactic      TA0006
+             * @technique   T1110
+             * @partition   source.ip
+             * @horizon     PT5M
+             */
+            @Name('alert') context PerEntity
+            select a from pattern [every a=SecurityEvent(event.outcome = 'failure')
+                                   -> (timer:interval(5 minutes) and not SecurityEvent(event.outcome = 'success'))];
+            """;
+
+    @Test
+    void anAbsenceAlertsOnceTheWatermarkPassesItsTimeWithoutALaterEvent() throws Exception {
+        RuleDefinition rule = RuleFileParser.parse("t.epl", RULE);
+        SecurityEvent failure = SecurityEvent.builder().timestamp(T0).id("f1")
+                .put("source.ip", "203.0.113.7").put("event.outcome", "failure").build();
+
+        try (KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Alert> h = ProcessFunctionTestHarnesses
+                .forKeyedProcessFunction(new CorrelateFunction(List.of(rule), 10), RoutedEvent::key, Types.STRING)) {
+            h.processElement(new StreamRecord<>(new RoutedEvent("source.ip", "203.0.113.7", failure), T0.toEpochMilli()));
+            h.processWatermark(new Watermark(T0.plusSeconds(299).toEpochMilli()));
+            assertThat(h.extractOutputValues()).isEmpty();
+
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+
+            assertThat(h.extractOutputValues()).extracting(Alert::id).containsExactlyElementsOf(
+                    RuleFixtureRunner.alertsFor(rule, List.of(failure)).stream().map(Alert::id).toList()).hasSize(1);
+        }
+    }
+}
