@@ -3,7 +3,6 @@ package org.vigil.enrich;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One entry of the asset inventory: an IP address, CIDR prefix or host name, and the information system it belongs
@@ -44,7 +43,7 @@ public record Asset(String entry, String systemName, String agency, SystemType s
     }
 
     static Asset fromRow(Map<String, String> values, List<FieldError> errors) {
-        RecordRow row = new RecordRow(values, Set.copyOf(FIELDS));
+        RecordRow row = new RecordRow(values, FIELDS);
         String entry = entry(row, "asset");
         String systemName = row.required("system_name");
         String agency = row.required("agency");

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -41,7 +40,7 @@ public record BotnetEntry(String ip, String family, Instant firstSeen, Instant l
     }
 
     static BotnetEntry fromRow(Map<String, String> values, List<FieldError> errors) {
-        RecordRow row = new RecordRow(values, Set.copyOf(FIELDS));
+        RecordRow row = new RecordRow(values, FIELDS);
         String ipText = row.required("ip");
         IpPrefix ip = row.prefix("ip", ipText);
         if (ip != null && !ip.isHost()) {

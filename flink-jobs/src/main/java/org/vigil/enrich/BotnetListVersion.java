@@ -3,7 +3,6 @@ package org.vigil.enrich;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The announcement that a botnet-list version is complete: its month and how many entries it has. The loader
@@ -30,7 +29,7 @@ public record BotnetListVersion(String listVersion, int count) implements Refere
     }
 
     static BotnetListVersion fromRow(Map<String, String> values, List<FieldError> errors) {
-        RecordRow row = new RecordRow(values, Set.copyOf(FIELDS));
+        RecordRow row = new RecordRow(values, FIELDS);
         String version = BotnetEntry.listVersion(row, "list_version");
         int count = row.integer("count", 0, Integer.MAX_VALUE);
         errors.addAll(row.errors());

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One indicator of compromise from an intelligence feed: an IP address or prefix, a domain, a URL or a file hash,
@@ -46,7 +45,7 @@ public record Ioc(IocType type, String value, String source, int confidence, Ins
     }
 
     static Ioc fromRow(Map<String, String> values, List<FieldError> errors) {
-        RecordRow row = new RecordRow(values, Set.copyOf(FIELDS));
+        RecordRow row = new RecordRow(values, FIELDS);
         IocType type = row.oneOf("type", IocType.LABELS, IocType::ofLabel);
         String value = type == null ? row.optional("value") : canonicalValue(row, type);
         String source = row.required("source");

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -20,7 +19,7 @@ final class RecordRow {
     private final Map<String, String> values;
     private final List<FieldError> errors = new ArrayList<>();
 
-    RecordRow(Map<String, String> values, Set<String> allowedFields) {
+    RecordRow(Map<String, String> values, List<String> allowedFields) {
         this.values = new LinkedHashMap<>();
         values.forEach((k, v) -> {
             String name = k == null ? "" : k.trim();
