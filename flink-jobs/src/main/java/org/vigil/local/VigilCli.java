@@ -11,7 +11,7 @@ import org.vigil.rules.RuleFixtureRunner;
 import org.vigil.rules.RuleFixtures;
 import org.vigil.rules.RuleLoader;
 
-/** The {@code bin/vigil} command line: {@code local} and {@code rules validate|test}. */
+/** The {@code bin/vigil} command line: {@code local}, {@code rules validate|test} and {@code intel load}. */
 public final class VigilCli {
     private static final String USAGE = """
             usage: vigil <command> [options]
@@ -23,6 +23,9 @@ public final class VigilCli {
                     --exit-after-demo  exit 0 once the drill's alerts all arrived, 1 after the timeout (default 300 s)
               rules validate [--rules DIR]   compile every rule; errors name the file, line and reason
               rules test [--rules DIR]       run every rule's fixtures on a bare Esper runtime
+              intel load --kind assets|botnet|iocs|vulns FILE [--check] [--replace] [--bootstrap-servers HOSTS]
+                    validate a reference-data file (CSV or JSON) and publish it to its compacted topic;
+                    see vigil intel --help
 
             --rules defaults to ./rules. Each command exits non-zero on failure.
             """;
@@ -35,6 +38,9 @@ public final class VigilCli {
 
     static int run(String[] args) throws Exception {
         List<String> a = new ArrayList<>(List.of(args));
+        if (!a.isEmpty() && a.get(0).equals("intel")) {
+            return new IntelCommand(System.out, System.err).run(a.subList(1, a.size()));
+        }
         if (a.isEmpty() || a.contains("--help") || a.contains("-h")) {
             System.out.print(USAGE);
             return a.isEmpty() ? 2 : 0;
