@@ -2,9 +2,11 @@ package org.vigil.enrich;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.vigil.event.FieldType;
 import org.vigil.event.SecurityEvent;
@@ -98,59 +100,83 @@ public final class Enricher implements Serializable {
 
     /** The event with the context {@code data} holds for it; the event itself when there is none to add or strip. */
     public SecurityEvent enrich(SecurityEvent event, ReferenceData data) {
-        SecurityEvent.Builder b = event.toBuilder();
-        boolean changed = stripOwnedFields(event, b);
+        Lookup in = new Lookup(event);
+        Map<String, Object> added = new LinkedHashMap<>();
 
         Map<Side, Asset> assets = new LinkedHashMap<>();
         for (Side side : Side.values()) {
-            Asset asset = assetOf(event, side, data);
+            Asset asset = assetOf(in, side, data);
             if (asset != null) {
                 assets.put(side, asset);
-                putAsset(b, "vigil." + side.name + ".asset.", asset);
-                changed = true;
+                putAsset(added, "vigil." + side.name + ".asset.", asset);
             }
         }
         if (!assets.isEmpty()) {
             // Side declares destination, host, source: the first present is the asset under attack or at fault.
             Side target = assets.keySet().iterator().next();
-            putAsset(b, "vigil.asset.", assets.get(target));
-            b.put(TARGET_ROLE, target.name);
-            putOpenVulnerabilities(b, event, target, data);
+            putAsset(added, "vigil.asset.", assets.get(target));
+            added.put(TARGET_ROLE, target.name);
+            putOpenVulnerabilities(added, in, target, data);
+        }
+        TreeSet<String> matchedFields = new TreeSet<>();
+        putBotnetMatch(added, in, data, matchedFields);
+        putStrongestIoc(added, in, data, matchedFields);
+        if (!matchedFields.isEmpty()) {
+            added.put(INTEL_MATCHED_FIELDS, List.copyOf(matchedFields));
         }
 
-        List<String> matchedFields = new ArrayList<>();
-        changed |= putBotnetMatch(b, event, assets, data, matchedFields);
-        changed |= putStrongestIoc(b, event, data, matchedFields);
-        for (String field : new TreeSet<>(matchedFields)) {
-            b.add(INTEL_MATCHED_FIELDS, field);
+        List<String> forged = event.fields().keySet().stream().filter(FIELDS::containsKey).toList();
+        if (added.isEmpty() && forged.isEmpty()) {
+            return event;
         }
-        return changed ? b.build() : event;
+        SecurityEvent.Builder b = event.toBuilder();
+        forged.forEach(f -> b.put(f, null));
+        added.forEach(b::put);
+        return b.build();
     }
 
-    private static boolean stripOwnedFields(SecurityEvent event, SecurityEvent.Builder b) {
-        boolean stripped = false;
-        for (String field : event.fields().keySet()) {
-            if (FIELDS.containsKey(field)) {
-                b.put(field, null);
-                stripped = true;
+    /** The event's values by field, with each IP literal parsed once however many lookups use it. */
+    private static final class Lookup {
+        private final SecurityEvent event;
+        private final Map<String, byte[]> addresses = new HashMap<>();
+
+        Lookup(SecurityEvent event) {
+            this.event = event;
+        }
+
+        long time() {
+            return event.timestampMillis();
+        }
+
+        List<String> values(String field) {
+            Object v = event.get(field);
+            if (v == null) {
+                return List.of();
             }
+            if (v instanceof List<?> list) {
+                return list.stream().map(String::valueOf).toList();
+            }
+            return List.of(String.valueOf(v));
         }
-        return stripped;
+
+        byte[] address(String ip) {
+            return addresses.computeIfAbsent(ip, IpPrefix::addressOrNull);
+        }
     }
 
-    private static Asset assetOf(SecurityEvent event, Side side, ReferenceData data) {
+    private static Asset assetOf(Lookup in, Side side, ReferenceData data) {
         if (side.namesFirst) {
-            Asset byName = assetByName(event, side, data);
-            return byName != null ? byName : assetByIp(event, side, data);
+            Asset byName = assetByName(in, side, data);
+            return byName != null ? byName : assetByIp(in, side, data);
         }
-        Asset byIp = assetByIp(event, side, data);
-        return byIp != null ? byIp : assetByName(event, side, data);
+        Asset byIp = assetByIp(in, side, data);
+        return byIp != null ? byIp : assetByName(in, side, data);
     }
 
-    private static Asset assetByIp(SecurityEvent event, Side side, ReferenceData data) {
+    private static Asset assetByIp(Lookup in, Side side, ReferenceData data) {
         for (String field : side.ipFields) {
-            for (String ip : values(event, field)) {
-                Asset a = data.assetForIp(ip);
+            for (String ip : in.values(field)) {
+                Asset a = data.assetForAddress(in.address(ip));
                 if (a != null) {
                     return a;
                 }
@@ -159,9 +185,9 @@ public final class Enricher implements Serializable {
         return null;
     }
 
-    private static Asset assetByName(SecurityEvent event, Side side, ReferenceData data) {
+    private static Asset assetByName(Lookup in, Side side, ReferenceData data) {
         for (String field : side.nameFields) {
-            for (String name : values(event, field)) {
+            for (String name : in.values(field)) {
                 Asset a = data.assetForHost(name);
                 if (a != null) {
                     return a;
@@ -171,46 +197,47 @@ public final class Enricher implements Serializable {
         return null;
     }
 
-    private static void putAsset(SecurityEvent.Builder b, String prefix, Asset a) {
-        b.put(prefix + "entry", a.entry());
-        b.put(prefix + "name", a.systemName());
-        b.put(prefix + "agency", a.agency());
-        b.put(prefix + "type", a.systemType().label());
-        b.put(prefix + "security_level", (long) a.securityLevel());
-        b.put(prefix + "criticality", a.criticality().label());
+    private static void putAsset(Map<String, Object> added, String prefix, Asset a) {
+        added.put(prefix + "entry", a.entry());
+        added.put(prefix + "name", a.systemName());
+        added.put(prefix + "agency", a.agency());
+        added.put(prefix + "type", a.systemType().label());
+        added.put(prefix + "security_level", (long) a.securityLevel());
+        added.put(prefix + "criticality", a.criticality().label());
     }
 
     /** The target's CVEs that are known exploited and unpatched, listed by its IPs or exact host names. */
-    private static void putOpenVulnerabilities(SecurityEvent.Builder b, SecurityEvent event, Side target, ReferenceData data) {
-        Map<String, Double> open = new java.util.TreeMap<>();
+    private static void putOpenVulnerabilities(Map<String, Object> added, Lookup in, Side target, ReferenceData data) {
         List<Vulnerability> listed = new ArrayList<>();
-        target.ipFields.forEach(f -> values(event, f).forEach(ip -> listed.addAll(data.vulnerabilitiesForIp(ip))));
-        target.nameFields.forEach(f -> values(event, f).forEach(n -> listed.addAll(data.vulnerabilitiesForHost(n))));
+        target.ipFields.forEach(f -> in.values(f).forEach(ip -> listed.addAll(data.vulnerabilitiesForAddress(in.address(ip)))));
+        target.nameFields.forEach(f -> in.values(f).forEach(n -> listed.addAll(data.vulnerabilitiesForHost(n))));
+        Map<String, Double> open = new TreeMap<>();
         for (Vulnerability v : listed) {
             if (v.isExploitableOpen()) {
                 open.merge(v.cve(), v.cvss(), Math::max);
             }
         }
         if (!open.isEmpty()) {
-            open.keySet().forEach(cve -> b.add(TARGET_VULNERABILITIES, cve));
-            b.put(TARGET_MAX_CVSS, open.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+            added.put(TARGET_VULNERABILITIES, List.copyOf(open.keySet()));
+            added.put(TARGET_MAX_CVSS, open.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow());
         }
     }
 
     /** A botnet-list match; an address that is also an inventory asset (an internal host) is preferred. */
-    private static boolean putBotnetMatch(SecurityEvent.Builder b, SecurityEvent event, Map<Side, Asset> assets,
-            ReferenceData data, List<String> matchedFields) {
+    private static void putBotnetMatch(Map<String, Object> added, Lookup in, ReferenceData data,
+            TreeSet<String> matchedFields) {
         String chosenField = null;
         BotnetEntry chosen = null;
         boolean chosenInternal = false;
         for (String field : BOTNET_FIELDS) {
-            for (String ip : values(event, field)) {
-                BotnetEntry entry = data.botnetEntry(ip);
+            for (String ip : in.values(field)) {
+                byte[] address = in.address(ip);
+                BotnetEntry entry = data.botnetEntryForAddress(address);
                 if (entry == null) {
                     continue;
                 }
                 matchedFields.add(field);
-                boolean internal = data.assetForIp(ip) != null;
+                boolean internal = data.assetForAddress(address) != null;
                 if (chosen == null || (internal && !chosenInternal)) {
                     chosen = entry;
                     chosenField = field;
@@ -218,28 +245,26 @@ public final class Enricher implements Serializable {
                 }
             }
         }
-        if (chosen == null) {
-            return false;
+        if (chosen != null) {
+            added.put(BOTNET_IP, chosen.ip());
+            added.put(BOTNET_FAMILY, chosen.family());
+            added.put(BOTNET_LIST_VERSION, chosen.listVersion());
+            added.put(BOTNET_MATCHED_FIELD, chosenField);
         }
-        b.put(BOTNET_IP, chosen.ip());
-        b.put(BOTNET_FAMILY, chosen.family());
-        b.put(BOTNET_LIST_VERSION, chosen.listVersion());
-        b.put(BOTNET_MATCHED_FIELD, chosenField);
-        return true;
     }
 
     /** The highest-confidence active IOC match; on equal confidence the earlier field in the lists above. */
-    private static boolean putStrongestIoc(SecurityEvent.Builder b, SecurityEvent event, ReferenceData data,
-            List<String> matchedFields) {
-        long time = event.timestampMillis();
+    private static void putStrongestIoc(Map<String, Object> added, Lookup in, ReferenceData data,
+            TreeSet<String> matchedFields) {
+        long time = in.time();
         Ioc best = null;
         String bestField = null;
         String bestValue = null;
         for (IocType type : IocType.values()) {
             for (String field : iocFields(type)) {
-                for (String value : values(event, field)) {
+                for (String value : in.values(field)) {
                     Ioc ioc = switch (type) {
-                        case IP -> data.iocForIp(value, time);
+                        case IP -> data.iocForAddress(in.address(value), time);
                         case DOMAIN -> data.iocForDomain(value, time);
                         case URL -> data.iocForUrl(value, time);
                         case HASH -> data.iocForHash(value, time);
@@ -256,17 +281,15 @@ public final class Enricher implements Serializable {
                 }
             }
         }
-        if (best == null) {
-            return false;
+        if (best != null) {
+            added.put(INDICATOR_TYPE, best.type().ecsType(best.value()));
+            added.put(INDICATOR_NAME, best.value());
+            added.put(INDICATOR_PROVIDER, best.source());
+            added.put(INDICATOR_CONFIDENCE, ecsConfidence(best.confidence()));
+            added.put(MATCHED_FIELD, bestField);
+            added.put(MATCHED_ATOMIC, bestValue);
+            added.put(INTEL_CONFIDENCE, (long) best.confidence());
         }
-        b.put(INDICATOR_TYPE, best.type().ecsType(best.value()));
-        b.put(INDICATOR_NAME, best.value());
-        b.put(INDICATOR_PROVIDER, best.source());
-        b.put(INDICATOR_CONFIDENCE, ecsConfidence(best.confidence()));
-        b.put(MATCHED_FIELD, bestField);
-        b.put(MATCHED_ATOMIC, bestValue);
-        b.put(INTEL_CONFIDENCE, (long) best.confidence());
-        return true;
     }
 
     private static List<String> iocFields(IocType type) {
@@ -284,16 +307,5 @@ public final class Enricher implements Serializable {
             return "None";
         }
         return confidence < 40 ? "Low" : confidence < 70 ? "Medium" : "High";
-    }
-
-    private static List<String> values(SecurityEvent event, String field) {
-        Object v = event.get(field);
-        if (v == null) {
-            return List.of();
-        }
-        if (v instanceof List<?> list) {
-            return list.stream().map(String::valueOf).toList();
-        }
-        return List.of(String.valueOf(v));
     }
 }

@@ -58,14 +58,29 @@ public final class IpPrefix implements Serializable {
         return text != null && (text.indexOf(':') >= 0 || text.matches("[0-9./]+"));
     }
 
+    /** The address bytes of an IP literal from an event, or null when the text is not one (never throws). */
+    public static byte[] addressOrNull(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            return parseAddress(text.trim());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** The address bytes of an IP literal: 4 for IPv4 (including IPv4-mapped IPv6), 16 for IPv6. */
     public static byte[] parseAddress(String text) {
         if (text.indexOf(':') < 0) {
             return parseIpv4(text);
         }
         // Only hex digits, colons and dots: InetAddress then parses a literal and never asks DNS.
-        if (!text.matches("[0-9A-Fa-f:.]+")) {
-            throw new IllegalArgumentException("'" + text + "' is not an IP address");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                throw new IllegalArgumentException("'" + text + "' is not an IP address");
+            }
         }
         try {
             byte[] bytes = InetAddress.getByName(text).getAddress();
@@ -78,20 +93,38 @@ public final class IpPrefix implements Serializable {
         }
     }
 
+    /** Strict dotted quad: four decimal octets 0-255 without leading zeros ("010" is octal to some tools). */
     private static byte[] parseIpv4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("'" + text + "' is not an IP address");
-        }
         byte[] bytes = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            // No leading zeros: "010" is octal to some tools and decimal to others.
-            if (!parts[i].matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(parts[i]) > 255) {
-                throw new IllegalArgumentException("'" + text + "' is not an IP address");
+        int octet = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i < text.length() ? text.charAt(i) : '.';
+            if (c >= '0' && c <= '9') {
+                if (digits > 0 && value == 0) {
+                    throw notAnAddress(text);
+                }
+                value = value * 10 + (c - '0');
+                if (++digits > 3 || value > 255) {
+                    throw notAnAddress(text);
+                }
+            } else if (c == '.' && digits > 0 && octet < 4) {
+                bytes[octet++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else {
+                throw notAnAddress(text);
             }
-            bytes[i] = (byte) Integer.parseInt(parts[i]);
+        }
+        if (octet != 4) {
+            throw notAnAddress(text);
         }
         return bytes;
+    }
+
+    private static IllegalArgumentException notAnAddress(String text) {
+        return new IllegalArgumentException("'" + text + "' is not an IP address");
     }
 
     private static boolean isIpv4Mapped(byte[] b) {

@@ -127,7 +127,11 @@ public final class ReferenceData implements Serializable {
 
     /** The inventory entry with the longest prefix containing {@code ip}; null when none or not an IP literal. */
     public Asset assetForIp(String ip) {
-        byte[] address = address(ip);
+        return assetForAddress(IpPrefix.addressOrNull(ip));
+    }
+
+    /** {@link #assetForIp} for address bytes (4 or 16, as {@link IpPrefix#addressOrNull} gives); null gives null. */
+    public Asset assetForAddress(byte[] address) {
         return address == null ? null : assetsByIp.longestMatch(address);
     }
 
@@ -139,7 +143,11 @@ public final class ReferenceData implements Serializable {
 
     /** Every vulnerability listed for {@code ip} or a prefix containing it, ordered by CVE. */
     public List<Vulnerability> vulnerabilitiesForIp(String ip) {
-        byte[] address = address(ip);
+        return vulnerabilitiesForAddress(IpPrefix.addressOrNull(ip));
+    }
+
+    /** {@link #vulnerabilitiesForIp} for address bytes; null gives none. */
+    public List<Vulnerability> vulnerabilitiesForAddress(byte[] address) {
         List<Vulnerability> out = new ArrayList<>();
         if (address != null) {
             vulnerabilitiesByIp.allMatches(address).forEach(set -> out.addAll(set.values()));
@@ -157,7 +165,11 @@ public final class ReferenceData implements Serializable {
 
     /** The IOC for the longest IP prefix containing {@code ip} that is still active at {@code eventTimeMillis}. */
     public Ioc iocForIp(String ip, long eventTimeMillis) {
-        byte[] address = address(ip);
+        return iocForAddress(IpPrefix.addressOrNull(ip), eventTimeMillis);
+    }
+
+    /** {@link #iocForIp} for address bytes; null gives null. */
+    public Ioc iocForAddress(byte[] address, long eventTimeMillis) {
         if (address == null) {
             return null;
         }
@@ -199,14 +211,15 @@ public final class ReferenceData implements Serializable {
 
     /** The entry for {@code ip} on the current botnet list, or null (also when no version is complete yet). */
     public BotnetEntry botnetEntry(String ip) {
-        if (activeBotnetVersion == null) {
+        return botnetEntryForAddress(IpPrefix.addressOrNull(ip));
+    }
+
+    /** {@link #botnetEntry} for address bytes; null gives null. */
+    public BotnetEntry botnetEntryForAddress(byte[] address) {
+        if (activeBotnetVersion == null || address == null) {
             return null;
         }
-        byte[] address = address(ip);
-        if (address == null) {
-            return null;
-        }
-        return botnetByVersion.get(activeBotnetVersion).get(canonicalIp(address));
+        return botnetByVersion.get(activeBotnetVersion).get(addressKey(address));
     }
 
     /** The current botnet list's version ({@code YYYY-MM}), or null when no version is complete. */
@@ -238,7 +251,8 @@ public final class ReferenceData implements Serializable {
                 case HASH -> iocHashes.put(i.value(), i);
             }
         } else if (record instanceof BotnetEntry b) {
-            botnetByVersion.computeIfAbsent(b.listVersion(), v -> new HashMap<>()).put(b.ip(), b);
+            botnetByVersion.computeIfAbsent(b.listVersion(), v -> new HashMap<>())
+                    .put(addressKey(IpPrefix.parseAddress(b.ip())), b);
             activeBotnetVersion = newestCompleteBotnetVersion();
         } else if (record instanceof BotnetListVersion l) {
             botnetAnnouncements.put(l.listVersion(), l);
@@ -272,7 +286,7 @@ public final class ReferenceData implements Serializable {
             }
         } else if (record instanceof BotnetEntry b) {
             Map<String, BotnetEntry> entries = botnetByVersion.get(b.listVersion());
-            entries.remove(b.ip());
+            entries.remove(addressKey(IpPrefix.parseAddress(b.ip())));
             if (entries.isEmpty()) {
                 botnetByVersion.remove(b.listVersion());
             }
@@ -314,23 +328,8 @@ public final class ReferenceData implements Serializable {
         return ioc != null && ioc.isActiveAt(eventTimeMillis) ? ioc : null;
     }
 
-    /** The bytes of an IP literal from an event, or null when the text is not one (events are not validated here). */
-    private static byte[] address(String ip) {
-        if (ip == null || ip.isBlank()) {
-            return null;
-        }
-        try {
-            return IpPrefix.parseAddress(ip.trim());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static String canonicalIp(byte[] address) {
-        try {
-            return java.net.InetAddress.getByAddress(address).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+    /** A map key for address bytes: one char per byte, cheaper than formatting the address as text. */
+    private static String addressKey(byte[] address) {
+        return new String(address, StandardCharsets.ISO_8859_1);
     }
 }
