@@ -97,7 +97,12 @@ public final class ReferenceTopicWriter {
 
     /** Refuses a missing topic, and one that is not compacted: it would delete reference data by age. */
     private void checkTopic(String topic) throws InterruptedException {
-        try (Admin admin = Admin.create(clientProperties)) {
+        Properties p = new Properties();
+        // Fail in seconds, not the default minute, when the brokers are unreachable: this is the first contact.
+        p.put("default.api.timeout.ms", "20000");
+        p.put("request.timeout.ms", "15000");
+        p.putAll(clientProperties);
+        try (Admin admin = Admin.create(p)) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
             String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();

@@ -105,6 +105,16 @@ public final class VigilOptions {
             "checkpoint.incremental", "true",
             "RocksDB only: each checkpoint uploads only the files written since the last one");
 
+    /** The configuration key of the compacted topic a kind of reference data is published to. */
+    public static Option intelTopic(org.vigil.enrich.ReferenceKind kind) {
+        return switch (kind) {
+            case ASSETS -> INTEL_TOPIC_ASSETS;
+            case BOTNET -> INTEL_TOPIC_BOTNET;
+            case IOCS -> INTEL_TOPIC_IOCS;
+            case VULNS -> INTEL_TOPIC_VULNS;
+        };
+    }
+
     /** Every option, for documentation and validation. */
     public static final java.util.List<Option> ALL = java.util.List.of(
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_GROUP_ID, EVENT_TOPICS, EVENT_TOPIC_FORMATS, STARTING_OFFSETS,

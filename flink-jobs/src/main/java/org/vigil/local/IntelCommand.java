@@ -105,7 +105,7 @@ final class IntelCommand {
         Properties client = config.kafkaClientProperties();
         client.setProperty("bootstrap.servers",
                 bootstrap != null ? bootstrap : config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS));
-        String topic = topicOption != null ? topicOption : config.require(kind.topicOption());
+        String topic = topicOption != null ? topicOption : config.require(VigilOptions.intelTopic(kind));
         ReferenceTopicWriter.Summary summary;
         try {
             summary = new ReferenceTopicWriter(client).publish(result, topic, replace);
