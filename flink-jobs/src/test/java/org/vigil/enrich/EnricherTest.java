@@ -142,6 +142,18 @@ class EnricherTest {
     }
 
     @Test
+    void anEnrichedEventTravelsThroughFlinksEventSerializerUnchanged() throws Exception {
+        SecurityEvent e = enricher.enrich(event(T).put("source.ip", "10.50.3.7").put("destination.ip", "10.20.0.5")
+                .put("dns.question.name", "c2.evil.example").build(), data());
+        org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(256);
+        org.vigil.event.SecurityEventSerializer.INSTANCE.serialize(e, out);
+        SecurityEvent back = org.vigil.event.SecurityEventSerializer.INSTANCE.deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back).isEqualTo(e);
+        assertThat(back.get("vigil.asset.vulnerability.max_cvss")).isEqualTo(9.8);
+    }
+
+    @Test
     void enricherAndReferenceDataAreSerialisable() throws Exception {
         try (ObjectOutputStream out = new ObjectOutputStream(new ByteArrayOutputStream())) {
             out.writeObject(enricher);
