@@ -38,5 +38,24 @@ create soc.events.late  "$EVENT_PARTITIONS" $((30 * DAY_MS))
 # so the NCSC receives bundles in the order they were committed.
 create ncsc.stix 1 $((14 * DAY_MS))
 
+# Reference data for enrichment (bin/vigil intel load writes them; the job holds
+# them in broadcast state). Compacted: the latest record per key lives forever,
+# a tombstone removes a key. One partition, so a botnet list's entries, its
+# version announcement and the old version's tombstones keep their order.
+# Tombstones stay 7 days (delete.retention.ms) so a reader that was down that
+# long still sees removals.
+create_compacted() {
+  topic="$1"
+  echo "kafka-init: ${topic} (1 partition, compacted)"
+  "$TOPICS_CMD" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists \
+    --topic "$topic" --partitions 1 --replication-factor 1 \
+    --config cleanup.policy=compact --config "delete.retention.ms=$((7 * DAY_MS))" \
+    --config min.insync.replicas=1
+}
+create_compacted vigil.intel.assets
+create_compacted vigil.intel.botnet
+create_compacted vigil.intel.iocs
+create_compacted vigil.intel.vulns
+
 echo "kafka-init: topics now on the broker:"
 "$TOPICS_CMD" --bootstrap-server "$BOOTSTRAP" --list

@@ -100,6 +100,31 @@ public final class EventSchema {
         f.put("winlog.channel", FieldType.STRING);
         f.put("winlog.provider_name", FieldType.STRING);
         f.put("winlog.logon.type", FieldType.STRING);
+        // Context the enricher (org.vigil.enrich.Enricher) adds from reference data; it removes any a source sent.
+        // The asset of each side, and vigil.asset.* for the target: destination, else host, else source.
+        for (String prefix : new String[] {"vigil.asset.", "vigil.destination.asset.", "vigil.host.asset.", "vigil.source.asset."}) {
+            f.put(prefix + "entry", FieldType.STRING);
+            f.put(prefix + "name", FieldType.STRING);
+            f.put(prefix + "agency", FieldType.STRING);
+            f.put(prefix + "type", FieldType.STRING);
+            f.put(prefix + "security_level", FieldType.LONG);
+            f.put(prefix + "criticality", FieldType.STRING);
+        }
+        f.put("vigil.asset.role", FieldType.STRING);
+        f.put("vigil.asset.vulnerability.id", FieldType.STRING_LIST);
+        f.put("vigil.asset.vulnerability.max_cvss", FieldType.DOUBLE);
+        f.put("vigil.botnet.ip", FieldType.STRING);
+        f.put("vigil.botnet.family", FieldType.STRING);
+        f.put("vigil.botnet.list_version", FieldType.STRING);
+        f.put("vigil.botnet.matched_field", FieldType.STRING);
+        f.put("threat.indicator.type", FieldType.STRING);
+        f.put("threat.indicator.name", FieldType.STRING);
+        f.put("threat.indicator.provider", FieldType.STRING);
+        f.put("threat.indicator.confidence", FieldType.STRING);
+        f.put("threat.enrichments.matched.field", FieldType.STRING);
+        f.put("threat.enrichments.matched.atomic", FieldType.STRING);
+        f.put("vigil.intel.confidence", FieldType.LONG);
+        f.put("vigil.intel.matched_fields", FieldType.STRING_LIST);
         return Collections.unmodifiableMap(f);
     }
 

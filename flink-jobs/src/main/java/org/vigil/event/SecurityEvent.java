@@ -48,7 +48,7 @@ public final class SecurityEvent implements Serializable {
 
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.timestampMillis = timestampMillis;
+        b.timestampMillis(timestampMillis);
         b.id = id;
         b.fields.putAll(fields);
         return b;

@@ -56,6 +56,14 @@ public final class VigilOptions {
             "ingest.max-future-skew", "PT1H",
             "events timed further ahead of the ingest clock are dead letters (bad_timestamp): one would move the "
                     + "watermark ahead and make real events late");
+    public static final Option INTEL_TOPIC_ASSETS = new Option(
+            "intel.topic.assets", "vigil.intel.assets", "compacted topic of the asset inventory (bin/vigil intel load)");
+    public static final Option INTEL_TOPIC_BOTNET = new Option(
+            "intel.topic.botnet", "vigil.intel.botnet", "compacted topic of the botnet IP list, all versions' entries");
+    public static final Option INTEL_TOPIC_IOCS = new Option(
+            "intel.topic.iocs", "vigil.intel.iocs", "compacted topic of indicators of compromise");
+    public static final Option INTEL_TOPIC_VULNS = new Option(
+            "intel.topic.vulns", "vigil.intel.vulns", "compacted topic of vulnerabilities per asset");
     public static final Option RULES_DIR = new Option(
             "rules.dir", "rules", "directory of .epl rule files, searched recursively");
     public static final Option OUT_OF_ORDERNESS = new Option(
@@ -97,11 +105,22 @@ public final class VigilOptions {
             "checkpoint.incremental", "true",
             "RocksDB only: each checkpoint uploads only the files written since the last one");
 
+    /** The configuration key of the compacted topic a kind of reference data is published to. */
+    public static Option intelTopic(org.vigil.enrich.ReferenceKind kind) {
+        return switch (kind) {
+            case ASSETS -> INTEL_TOPIC_ASSETS;
+            case BOTNET -> INTEL_TOPIC_BOTNET;
+            case IOCS -> INTEL_TOPIC_IOCS;
+            case VULNS -> INTEL_TOPIC_VULNS;
+        };
+    }
+
     /** Every option, for documentation and validation. */
     public static final java.util.List<Option> ALL = java.util.List.of(
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_GROUP_ID, EVENT_TOPICS, EVENT_TOPIC_FORMATS, STARTING_OFFSETS,
             DEADLETTER_TOPIC, LATE_TOPIC, STIX_TOPIC, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT,
-            KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, RULES_DIR,
+            KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW,
+            INTEL_TOPIC_ASSETS, INTEL_TOPIC_BOTNET, INTEL_TOPIC_IOCS, INTEL_TOPIC_VULNS, RULES_DIR,
             OUT_OF_ORDERNESS, IDLE_TIMEOUT, MAX_EVIDENCE, ELASTICSEARCH_HOSTS, ELASTICSEARCH_INDEX,
             ELASTICSEARCH_API_KEY, ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD, STIX_IDENTITY_NAME, STIX_TLP,
             CHECKPOINT_INTERVAL, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);

@@ -12,7 +12,7 @@ import org.vigil.rules.RuleFixtures;
 import org.vigil.rules.RuleLoader;
 import org.vigil.rules.RulePackLint;
 
-/** The {@code bin/vigil} command line: {@code local}, {@code rules validate|test} and {@code backtest}. */
+/** The {@code bin/vigil} command line: {@code local}, {@code rules validate|test}, {@code backtest} and {@code intel load}. */
 public final class VigilCli {
     private static final String USAGE = """
             usage: vigil <command> [options]
@@ -29,6 +29,9 @@ public final class VigilCli {
               backtest --input FILE... [--format F] [--rules DIR]
                     run the rules over recorded event files on a MiniCluster (no Kafka, no Elasticsearch); alert
                     documents as JSON lines on stdout, counts per rule and dead letters on stderr (see backtest --help)
+              intel load --kind assets|botnet|iocs|vulns FILE [--check] [--replace] [--bootstrap-servers HOSTS]
+                    validate a reference-data file (CSV or JSON) and publish it to its compacted topic;
+                    see vigil intel --help
 
             --rules defaults to ./rules. Each command exits non-zero on failure.
             """;
@@ -43,6 +46,9 @@ public final class VigilCli {
         List<String> a = new ArrayList<>(List.of(args));
         if (!a.isEmpty() && a.get(0).equals("backtest")) {
             return Backtest.run(a.subList(1, a.size()), System.out, System.err);
+        }
+        if (!a.isEmpty() && a.get(0).equals("intel")) {
+            return new IntelCommand(System.out, System.err).run(a.subList(1, a.size()));
         }
         if (a.isEmpty() || a.contains("--help") || a.contains("-h")) {
             System.out.print(USAGE);
