@@ -149,8 +149,9 @@ public final class CefNormaliser implements LineNormaliser<Void> {
             }
             i++;
         }
-        if (fields.size() == HEADER_FIELDS - 2 && field.length() > 0) {
-            // Some senders end a record without extension at the severity, leaving out the last '|'.
+        if (fields.size() < HEADER_FIELDS - 1 && field.length() > 0) {
+            // Some senders end a record without extension at the severity, leaving out the last '|'; before the
+            // severity, the field only counts towards the message of a record cut short.
             fields.add(field.toString().trim());
         }
         return i;
@@ -238,7 +239,7 @@ public final class CefNormaliser implements LineNormaliser<Void> {
         // "in" is what flowed from source to destination, "out" the reverse (CEF's bytesIn/bytesOut).
         put(event, "source.bytes", ext.get("in"));
         put(event, "destination.bytes", ext.get("out"));
-        put(event, "network.transport", lower(ext.get("proto")));
+        put(event, "network.transport", transport(ext.get("proto")));
         put(event, "network.protocol", lower(ext.get("app")));
         if (event.get("source.ip") != null || event.get("destination.ip") != null) {
             event.add("event.category", "network");
@@ -300,6 +301,20 @@ public final class CefNormaliser implements LineNormaliser<Void> {
         if (address != null) {
             event.add("observer.ip", address);
         }
+    }
+
+    /** The transport by name; some firewalls (FortiGate) write its IANA protocol number instead. */
+    private static String transport(String proto) {
+        if (proto == null) {
+            return null;
+        }
+        return switch (proto.strip()) {
+            case "1" -> "icmp";
+            case "6" -> "tcp";
+            case "17" -> "udp";
+            case "58" -> "ipv6-icmp";
+            default -> proto.toLowerCase(Locale.ROOT);
+        };
     }
 
     private static String outcome(String text) {
