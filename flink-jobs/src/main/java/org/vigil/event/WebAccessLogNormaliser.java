@@ -51,7 +51,7 @@ public final class WebAccessLogNormaliser implements LineNormaliser<IisW3cHeader
             CommonLogLine.normalise(line, event);
         } else {
             throw new RejectedEventException(DeadLetterReason.MALFORMED_LINE, "not a " + shapes() + ": the line "
-                    + "starts '" + CefExtension.shorten(line) + "'");
+                    + "starts '" + LineRecord.start(line) + "'");
         }
     }
 
