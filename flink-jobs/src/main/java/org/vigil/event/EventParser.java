@@ -152,18 +152,16 @@ public final class EventParser implements Serializable {
     }
 
     /**
-     * Whether the record is read as a text line: always in a line format, never in a JSON one, and under auto when
-     * it does not start like a JSON object, array or string (blank records go on to be refused as empty JSON). No
-     * log line starts with one of those; a bare JSON number, boolean or null is refused as such after no line
-     * format recognised it.
+     * Whether the record is read as a text line: always in a format read only as lines, never in one read only as
+     * JSON, and under auto (or in a format read both ways) when it does not start like a JSON object, array or
+     * string (blank records go on to be refused as empty JSON). No log line starts with one of those; a bare JSON
+     * number, boolean or null is refused as such after no line format recognised it.
      */
     private static boolean readsAsLine(EventFormat format, byte[] value) {
-        boolean jsonFormat = normaliser(format) != null;
-        if (lineNormaliser(format) != null && !jsonFormat) {
-            return true;
-        }
-        if (format != EventFormat.AUTO && jsonFormat) {
-            return false;
+        boolean json = normaliser(format) != null;
+        boolean lines = lineNormaliser(format) != null;
+        if (json != lines) {
+            return lines;
         }
         int first = LineRecord.firstNonBlank(value);
         return first >= 0 && value[first] != '{' && value[first] != '[' && value[first] != '"';

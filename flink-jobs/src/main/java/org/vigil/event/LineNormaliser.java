@@ -5,12 +5,16 @@ package org.vigil.event;
  * lines that describe the data lines after them on the same source.
  *
  * <p>{@link EventParser} hands a normaliser one line at a time: the record's UTF-8 text without a byte-order mark,
- * leading blanks and the trailing CR/LF. Header lines (IIS's {@code #Fields:}, Zeek's {@code #fields}) are not
- * events: the parser passes each one to {@link #readHeader} and keeps the state it returns per source (Kafka topic
- * and partition), then gives that state to {@link #normalise} for every later data line of the source. A source
+ * leading blanks (not tabs) and the trailing CR/LF. Header lines (IIS's {@code #Fields:}, Zeek's {@code #fields})
+ * are not events: the parser passes each one to {@link #readHeader} and keeps the state it returns per source (Kafka
+ * topic and partition), then gives that state to {@link #normalise} for every later data line of the source. A source
  * whose header lines the parser has not seen, as after a restart or a rebalance, gets {@link #defaultHeader()}: the
  * format's documented default layout. Implementations are stateless and thread-safe; the header state type
  * {@code H} is immutable (a new header line gives a new state), so sharing it is safe.
+ *
+ * <p>To add a format: give it an {@link EventFormat} constant and add its normaliser to the parser's list of line
+ * formats, in the order auto-detection should try it. A format that is also sent as JSON (Zeek) may have a JSON
+ * {@link Normaliser} for the same constant: its records are then JSON when they start with '{', lines otherwise.
  *
  * @param <H> what the format remembers from its header lines; {@link Void} for a format without header lines
  */

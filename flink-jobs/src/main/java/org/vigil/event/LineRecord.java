@@ -10,7 +10,7 @@ final class LineRecord {
     private LineRecord() {}
 
     /**
-     * The record's line: its UTF-8 text without a byte-order mark, leading blanks and the line break a shipper may
+     * The record's line: its UTF-8 text without a byte-order mark, leading blanks and the line breaks a shipper may
      * leave at its end. The bytes are already known to be UTF-8.
      *
      * @throws RejectedEventException when only blanks remain, or the record holds several lines (a shipper that
@@ -23,7 +23,8 @@ final class LineRecord {
         while (end > start && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
             end--;
         }
-        while (start < end && (text.charAt(start) == ' ' || text.charAt(start) == '\t')) {
+        // Blanks only: a tab may separate an empty first value in a tab-separated format.
+        while (start < end && text.charAt(start) == ' ') {
             start++;
         }
         String line = text.substring(start, end);
