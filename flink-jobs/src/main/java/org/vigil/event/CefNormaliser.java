@@ -1,6 +1,7 @@
 package org.vigil.event;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,10 +79,11 @@ public final class CefNormaliser implements LineNormaliser<Void> {
             throw malformed("the CEF header has " + (fields.size() + 1) + " of its " + HEADER_FIELDS + " fields ("
                     + HEADER_SHAPE + ")");
         }
-        Map<String, String> ext = CefExtension.parse(line.substring(extensionStart));
+        Map<String, String> written = CefExtension.parse(line.substring(extensionStart));
+        Map<String, String> ext = new HashMap<>(written);
         FULL_NAMES.forEach((full, key) -> {
-            String value = ext.get(full);
-            if (value != null && !ext.containsKey(key)) {
+            String value = written.get(full);
+            if (value != null && !written.containsKey(key)) {
                 ext.put(key, value);
             }
         });
@@ -105,7 +107,7 @@ public final class CefNormaliser implements LineNormaliser<Void> {
         }
         put(event, "event.outcome", outcome(ext.get("outcome")));
         put(event, "message", ext.get("msg"));
-        keepExtensions(ext, event);
+        keepExtensions(written, event);
     }
 
     /** Where the header fields start: after "CEF:", the version (blanks allowed around it) and a '|'; else -1. */

@@ -143,6 +143,20 @@ class CefNormaliserTest {
     }
 
     @Test
+    void fullKeyNamesOfTheDictionaryAreReadLikeShortOnes() {
+        SecurityEvent e = LineRecords.event(parser, "CEF:0|Vendor|Product|1|100|Conn|2|deviceReceiptTime=1714557600000 "
+                + "sourceAddress=10.0.0.1 destinationPort=22 sourceUserName=root deviceAction=blocked", CEF_TOPIC);
+
+        assertThat(e.timestamp()).isEqualTo(Instant.ofEpochMilli(1714557600000L));
+        assertThat(e.get("source.ip")).isEqualTo("10.0.0.1");
+        assertThat(e.get("destination.port")).isEqualTo(22L);
+        assertThat(e.get("user.name")).isEqualTo("root");
+        assertThat(e.get("event.type")).isEqualTo(List.of("denied"));
+        assertThat(e.get("cef.extensions.sourceAddress")).isEqualTo("10.0.0.1");
+        assertThat(e.get("cef.extensions.src")).isNull();
+    }
+
+    @Test
     void ipv6AddressesAndIpv4MappedOnes() {
         SecurityEvent e = LineRecords.event(parser, "CEF:0|Vendor|Product|1|100|Conn|2|rt=1714557600000 "
                 + "src=2001:DB8::1 dst=::ffff:10.0.0.5 dvc=fe80::1%eth0 spt=443", CEF_TOPIC);
