@@ -10,8 +10,9 @@ import java.util.Locale;
 
 /**
  * Reads one line of the common log format ({@code %h %l %u %t "%r" %>s %b}) that Apache, Nginx and Tomcat write,
- * with the combined format's {@code "%{Referer}i" "%{User-agent}i"} and what servers append after it (Tomcat's
- * {@code %D}/{@code %T} time taken, Nginx's extra variables) kept as written.
+ * with the combined format's {@code "%{Referer}i" "%{User-agent}i"}, Apache's {@code %v:%p} virtual host in front
+ * (vhost_combined), and what servers append after it (Tomcat's {@code %D}/{@code %T} time taken, Nginx's extra
+ * variables) kept as written.
  */
 final class CommonLogLine {
 
@@ -36,6 +37,11 @@ final class CommonLogLine {
     }
 
     private void read(SecurityEvent.Builder event) throws RejectedEventException {
+        String virtualHost = null;
+        if (tokensBeforeTime() == 4) {
+            // Apache's vhost_combined ("%v:%p %h ..."), Debian's default for virtual hosts: the site comes first.
+            virtualHost = token("the virtual host");
+        }
         String host = token("the client address");
         token("the identity");
         String user = token("the user");
@@ -50,6 +56,9 @@ final class CommonLogLine {
             throw malformed("the response size '" + CefExtension.shorten(bytes) + "' is not a number of bytes or '-'");
         }
         event.timestampMillis(timestamp(time));
+        if (virtualHost != null) {
+            virtualHost(virtualHost, event);
+        }
         WebAccessLogNormaliser.address(event, "source", absent(host));
         put(event, "user.name", absent(user));
         request(request, event);
@@ -89,6 +98,32 @@ final class CommonLogLine {
             target = request.substring(first + 1);
         }
         UrlFields.put(target.strip(), event);
+    }
+
+    /** How many blank-separated tokens come before the '[' of the time: 3 in the common format, 4 after a vhost. */
+    private int tokensBeforeTime() {
+        int bracket = line.indexOf(" [");
+        if (bracket < 0) {
+            return -1;
+        }
+        int tokens = 1;
+        for (int i = 0; i < bracket; i++) {
+            if (line.charAt(i) == ' ') {
+                tokens++;
+            }
+        }
+        return tokens;
+    }
+
+    private static void virtualHost(String site, SecurityEvent.Builder event) {
+        int colon = site.lastIndexOf(':');
+        String port = colon > 0 ? site.substring(colon + 1) : "";
+        if (!port.isEmpty() && port.length() <= 5 && port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            event.put("destination.port", Long.parseLong(port));
+            site = site.substring(0, colon);
+        }
+        event.put("url.domain", site.toLowerCase(Locale.ROOT));
+        event.put("destination.domain", site.toLowerCase(Locale.ROOT));
     }
 
     private long timestamp(String time) throws RejectedEventException {

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  */
 public final class WebAccessLogNormaliser implements LineNormaliser<IisW3cHeader> {
 
-    private static final Pattern CLF_START = Pattern.compile("\\S++ \\S++ \\S++ \\[");
+    private static final Pattern CLF_START = Pattern.compile("(?:\\S++ )?\\S++ \\S++ \\S++ \\[");
     private static final Pattern IIS_START = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} ");
 
     @Override

@@ -108,6 +108,18 @@ class WebAccessLogNormaliserTest {
     }
 
     @Test
+    void apacheVirtualHostCombined() {
+        SecurityEvent e = LineRecords.event(parser, "dichvucong.example.gov.vn:443 203.0.113.7 - - "
+                + "[01/May/2024:10:00:00 +0000] \"GET /index.php HTTP/1.1\" 200 512 \"-\" \"curl/8.5.0\"", WEB_TOPIC);
+
+        assertThat(e.get("url.domain")).isEqualTo("dichvucong.example.gov.vn");
+        assertThat(e.get("destination.port")).isEqualTo(443L);
+        assertThat(e.get("source.ip")).isEqualTo("203.0.113.7");
+        assertThat(e.get("url.path")).isEqualTo("/index.php");
+        assertThat(e.get("user_agent.original")).isEqualTo("curl/8.5.0");
+    }
+
+    @Test
     void hostNamesInsteadOfAddresses() {
         SecurityEvent e = LineRecords.event(parser, "Client-7.Corp.Local - - [01/May/2024:10:00:03 +0000] \"GET / "
                 + "HTTP/1.1\" 200 1", WEB_TOPIC);
