@@ -28,6 +28,35 @@ record SyslogHeader(String isoTime, String host) {
     private static final Pattern RFC_3164 = Pattern.compile("(?:<\\d{1,3}>)?(?:[A-Z][a-z]{2} {1,2}\\d{1,2}"
             + "(?: \\d{4})? \\d{2}:\\d{2}:\\d{2}|(\\d{4}-\\d{2}-\\d{2}T\\S++)) (?:(\\S++) )?(?:\\S++ )?");
 
+    // A program's line sent through syslog: the header as above, then the program's tag ("nginx:", "httpd[42]:").
+    private static final Pattern TAGGED_3164 = Pattern.compile("(?:<\\d{1,3}>)?(?:[A-Z][a-z]{2} {1,2}\\d{1,2}"
+            + "(?: \\d{4})? \\d{2}:\\d{2}:\\d{2}|(\\d{4}-\\d{2}-\\d{2}T\\S++)) (\\S++) [^ :\\[]++(?:\\[\\d++\\])?: ");
+    private static final Pattern TAGGED_5424 = Pattern.compile(
+            "<\\d{1,3}>\\d{1,2} (\\S++) (\\S++) \\S++ \\S++ \\S++ (?:-|(?:\\[[^\\]]*+\\])++) \\x{FEFF}?");
+
+    /** A syslog header at the start of a line, and where the program's message after it starts. */
+    record Prefixed(SyslogHeader header, int messageStart) {}
+
+    /**
+     * The syslog header and program tag a line starts with, when a program (nginx, Apache) sends its log lines
+     * through syslog; null when the line does not start with one.
+     */
+    static Prefixed strip(String line) {
+        if (line.isEmpty() || line.charAt(0) != '<' && (line.charAt(0) < 'A' || line.charAt(0) > 'Z')
+                && (line.charAt(0) < '0' || line.charAt(0) > '9')) {
+            return null;
+        }
+        Matcher m = TAGGED_5424.matcher(line);
+        if (m.lookingAt()) {
+            return new Prefixed(new SyslogHeader(nil(m.group(1)), nil(m.group(2))), m.end());
+        }
+        m = TAGGED_3164.matcher(line);
+        if (m.lookingAt()) {
+            return new Prefixed(new SyslogHeader(m.group(1), m.group(2)), m.end());
+        }
+        return null;
+    }
+
     /** The header that makes up all of {@code prefix} (the text before the message), or null when it is none. */
     static SyslogHeader parse(String prefix) {
         if (prefix.isEmpty()) {

@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Maps web server access log lines onto ECS, recognising the shape of each line: Apache, Nginx and Tomcat common
- * and combined log format, and IIS W3C extended log format laid out by its {@code #Fields:} header.
+ * and combined log format, and IIS W3C extended log format laid out by its {@code #Fields:} header; either may come
+ * behind a syslog header with the server's tag.
  */
 public final class WebAccessLogNormaliser implements LineNormaliser<IisW3cHeader> {
 
@@ -20,7 +21,7 @@ public final class WebAccessLogNormaliser implements LineNormaliser<IisW3cHeader
     @Override
     public String shapes() {
         return "web access log (Apache/Nginx/Tomcat common or combined log format, or IIS W3C extended "
-                + "after its #Fields: header)";
+                + "after its #Fields: header, optionally behind a syslog header)";
     }
 
     @Override
@@ -40,19 +41,34 @@ public final class WebAccessLogNormaliser implements LineNormaliser<IisW3cHeader
 
     @Override
     public boolean recognises(String line, IisW3cHeader header) {
-        return isIis(line, header) || CLF_START.matcher(line).lookingAt();
+        String access = withoutSyslogHeader(line);
+        return isIis(access, header) || CLF_START.matcher(access).lookingAt();
     }
 
     @Override
-    public void normalise(String line, IisW3cHeader header, SecurityEvent.Builder event) throws RejectedEventException {
+    public void normalise(String record, IisW3cHeader header, SecurityEvent.Builder event) throws RejectedEventException {
+        SyslogHeader.Prefixed syslog = SyslogHeader.strip(record);
+        String line = record;
+        if (syslog != null) {
+            // The web server sent its log through syslog ("access_log syslog:server=..."): the sender is the server.
+            line = record.substring(syslog.messageStart());
+            if (syslog.header().host() != null) {
+                event.put("host.name", syslog.header().host());
+            }
+        }
         if (isIis(line, header)) {
             IisW3cLine.normalise(line, header, event);
         } else if (CLF_START.matcher(line).lookingAt()) {
             CommonLogLine.normalise(line, event);
         } else {
             throw new RejectedEventException(DeadLetterReason.MALFORMED_LINE, "not a " + shapes() + ": the line "
-                    + "starts '" + LineRecord.start(line) + "'");
+                    + "starts '" + LineRecord.start(record) + "'");
         }
+    }
+
+    private static String withoutSyslogHeader(String line) {
+        SyslogHeader.Prefixed syslog = SyslogHeader.strip(line);
+        return syslog == null ? line : line.substring(syslog.messageStart());
     }
 
     // IIS lines start with their date and time; a log whose header put other fields first is known by its header.

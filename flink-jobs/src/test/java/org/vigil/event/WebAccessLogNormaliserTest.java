@@ -120,6 +120,27 @@ class WebAccessLogNormaliserTest {
     }
 
     @Test
+    void linesTheServerSentThroughSyslog() {
+        String access = "203.0.113.7 - - [01/May/2024:10:00:00 +0000] \"GET /wp-admin/ HTTP/1.1\" 404 612 \"-\" \"curl\"";
+        SecurityEvent bsd = LineRecords.event(parser, "<190>May  1 10:00:00 web01 nginx: " + access, WEB_TOPIC);
+        SecurityEvent rfc5424 = LineRecords.event(parser, "<190>1 2024-05-01T10:00:00Z web02 httpd 4242 - - " + access,
+                MIXED_TOPIC);
+        SecurityEvent apache = LineRecords.event(parser, "<190>May  1 10:00:00 web03 apache2[811]: " + access,
+                WEB_TOPIC);
+
+        for (SecurityEvent e : List.of(bsd, rfc5424, apache)) {
+            assertThat(e.get("source.ip")).isEqualTo("203.0.113.7");
+            assertThat(e.get("url.path")).isEqualTo("/wp-admin/");
+            assertThat(e.get("http.response.status_code")).isEqualTo(404L);
+            assertThat(e.timestamp()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+        }
+        assertThat(List.of(bsd.get("host.name"), rfc5424.get("host.name"), apache.get("host.name")))
+                .containsExactly("web01", "web02", "web03");
+        deadLetter(parser, "<190>May  1 10:00:00 web01 nginx: upstream timed out (110: Connection timed out)",
+                WEB_TOPIC, DeadLetterReason.MALFORMED_LINE);
+    }
+
+    @Test
     void hostNamesInsteadOfAddresses() {
         SecurityEvent e = LineRecords.event(parser, "Client-7.Corp.Local - - [01/May/2024:10:00:03 +0000] \"GET / "
                 + "HTTP/1.1\" 200 1", WEB_TOPIC);
