@@ -14,6 +14,11 @@ public enum DeadLetterReason {
     MISSING_TIMESTAMP("missing_timestamp"),
     BAD_TIMESTAMP("bad_timestamp"),
     BAD_FIELD("bad_field"),
+    /**
+     * A text line on a topic read in a line format (or recognised as one under auto-detection) that does not have
+     * the format's shape: truncated, a missing part, more or fewer values than its header names.
+     */
+    MALFORMED_LINE("malformed_line"),
     /** A bug in a normaliser; the record is kept so it can be replayed once fixed. */
     NORMALISER_ERROR("normaliser_error");
 

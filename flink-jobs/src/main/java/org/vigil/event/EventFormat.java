@@ -13,7 +13,11 @@ public enum EventFormat {
     /** Detect the format per record, for topics that mix sources. */
     AUTO("auto"),
     /** Windows event logs as Winlogbeat, evtx converters or NXLog send them. */
-    WINDOWS("windows");
+    WINDOWS("windows"),
+    /** ArcSight Common Event Format lines, with or without a syslog header (firewalls, proxies, IDS). */
+    CEF("cef"),
+    /** Web server access log lines: Apache/Nginx/Tomcat common and combined, IIS W3C extended. */
+    WEB("web");
 
     private final String configName;
 

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +26,12 @@ import java.util.Objects;
 /**
  * Turns raw Kafka record values into normalised {@link SecurityEvent}s, or into {@link DeadLetter}s that say why
  * not; never throws on bad input.
+ *
+ * <p>A record is JSON or one text line. Topics configured with a JSON format are read as JSON; topics configured
+ * with a line format ({@link LineNormaliser}) as lines; under {@link EventFormat#AUTO} a record whose first
+ * character other than blanks is '{', '[' or '"' is JSON and any other one a line, whose format is the first line
+ * format that recognises it. Header lines of line formats update this parser's per-source header state and become
+ * {@link ParseResult#ofHeaderLine} results, neither events nor dead letters.
  */
 public final class EventParser implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -51,6 +58,11 @@ public final class EventParser implements Serializable {
     private static final Normaliser SURICATA = new SuricataEveNormaliser();
     private static final Normaliser WINDOWS = new WindowsEventNormaliser();
 
+    /** The line formats, in the order auto-detection tries them. */
+    private static final List<LineNormaliser<?>> LINE_FORMATS = List.of(
+            new CefNormaliser(),
+            new WebAccessLogNormaliser());
+
     private final Map<String, EventFormat> formatByTopic;
     private final EventFormat defaultFormat;
     private final int maxRecordBytes;
@@ -59,6 +71,8 @@ public final class EventParser implements Serializable {
 
     // Rebuilt after deserialisation on each Flink task: Jackson mappers are not meant to be shipped.
     private transient ObjectMapper mapper;
+    // Per task too: header lines describe the later lines of their own partition, which only this task reads.
+    private transient SourceHeaders headers;
 
     private EventParser(Builder b) {
         this.formatByTopic = new HashMap<>(b.formatByTopic);
@@ -87,7 +101,7 @@ public final class EventParser implements Serializable {
         DeadLetterReason reason;
         String message;
         try {
-            return ParseResult.of(toEvent(value, sourceTopic));
+            return read(value, sourceTopic, partition);
         } catch (RejectedEventException e) {
             reason = e.reason();
             message = e.getMessage();
@@ -100,7 +114,7 @@ public final class EventParser implements Serializable {
                 clock.millis()));
     }
 
-    private SecurityEvent toEvent(byte[] value, String topic) throws RejectedEventException {
+    private ParseResult read(byte[] value, String topic, int partition) throws RejectedEventException {
         if (value == null || value.length == 0) {
             throw new RejectedEventException(DeadLetterReason.EMPTY, "record value is empty");
         }
@@ -110,6 +124,10 @@ public final class EventParser implements Serializable {
                     + " bytes, more than the limit of " + maxRecordBytes);
         }
         requireUtf8(value);
+        EventFormat format = formatOf(topic);
+        if (readsAsLine(format, value)) {
+            return readLine(format, LineRecord.text(value), value, topic, partition);
+        }
         JsonNode root = readTree(value);
         if (root == null || root.isMissingNode()) {
             throw new RejectedEventException(DeadLetterReason.EMPTY, "record value is only whitespace");
@@ -118,7 +136,6 @@ public final class EventParser implements Serializable {
             throw new RejectedEventException(DeadLetterReason.NOT_AN_OBJECT,
                     "record is a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT) + ", not an object");
         }
-        EventFormat format = formatOf(topic);
         Normaliser normaliser = normaliser(format == EventFormat.AUTO ? detect(root) : format);
         if (normaliser == null) {
             throw new RejectedEventException(DeadLetterReason.UNKNOWN_FORMAT, "record is neither Suricata EVE "
@@ -131,6 +148,90 @@ public final class EventParser implements Serializable {
         } catch (IllegalArgumentException e) {
             throw new RejectedEventException(DeadLetterReason.BAD_FIELD, e.getMessage());
         }
+        return ParseResult.of(finish(event, value));
+    }
+
+    /**
+     * Whether the record is read as a text line: always in a format read only as lines, never in one read only as
+     * JSON, and under auto (or in a format read both ways) when it does not start like a JSON object, array or
+     * string (blank records go on to be refused as empty JSON). No log line starts with one of those; a bare JSON
+     * number, boolean or null is refused as such after no line format recognised it.
+     */
+    private static boolean readsAsLine(EventFormat format, byte[] value) {
+        boolean json = normaliser(format) != null;
+        boolean lines = lineNormaliser(format) != null;
+        if (json != lines) {
+            return lines;
+        }
+        int first = LineRecord.firstNonBlank(value);
+        return first >= 0 && value[first] != '{' && value[first] != '[' && value[first] != '"';
+    }
+
+    private ParseResult readLine(EventFormat format, String line, byte[] value, String topic, int partition)
+            throws RejectedEventException {
+        if (format == EventFormat.AUTO) {
+            for (LineNormaliser<?> candidate : LINE_FORMATS) {
+                if (candidate.isHeaderLine(line)) {
+                    return readHeader(candidate, line, topic, partition);
+                }
+            }
+            for (LineNormaliser<?> candidate : LINE_FORMATS) {
+                if (recognises(candidate, line, topic, partition)) {
+                    return ParseResult.of(finish(normaliseLine(candidate, line, topic, partition), value));
+                }
+            }
+            throw unrecognisedUnderAuto(value);
+        }
+        LineNormaliser<?> normaliser = lineNormaliser(format);
+        if (normaliser.isHeaderLine(line)) {
+            return readHeader(normaliser, line, topic, partition);
+        }
+        // No recognition step on a topic of one format: the normaliser says best what a line lacks.
+        return ParseResult.of(finish(normaliseLine(normaliser, line, topic, partition), value));
+    }
+
+    private <H> ParseResult readHeader(LineNormaliser<H> format, String line, String topic, int partition)
+            throws RejectedEventException {
+        H state = format.readHeader(line, headers().get(topic, partition, format));
+        headers().put(topic, partition, format, state);
+        return ParseResult.ofHeaderLine(format.format());
+    }
+
+    private <H> boolean recognises(LineNormaliser<H> format, String line, String topic, int partition) {
+        return format.recognises(line, headers().get(topic, partition, format));
+    }
+
+    private <H> SecurityEvent.Builder normaliseLine(LineNormaliser<H> format, String line, String topic,
+            int partition) throws RejectedEventException {
+        SecurityEvent.Builder event = SecurityEvent.builder();
+        try {
+            format.normalise(line, headers().get(topic, partition, format), event);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedEventException(DeadLetterReason.BAD_FIELD, e.getMessage());
+        }
+        return event;
+    }
+
+    /** A line no format recognised; a bare JSON value ("42", "null") is refused as today, as not an object. */
+    private RejectedEventException unrecognisedUnderAuto(byte[] value) {
+        try {
+            JsonNode root = readTree(value);
+            if (root != null && !root.isMissingNode()) {
+                return new RejectedEventException(DeadLetterReason.NOT_AN_OBJECT,
+                        "record is a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT) + ", not an object");
+            }
+        } catch (RejectedEventException notJson) {
+            // Expected for a text line: it is neither JSON nor a known line format.
+        }
+        StringBuilder tried = new StringBuilder("record is neither JSON (it does not start with '{') nor ");
+        for (int i = 0; i < LINE_FORMATS.size(); i++) {
+            tried.append(i == 0 ? "" : i == LINE_FORMATS.size() - 1 ? " nor " : ", ").append(LINE_FORMATS.get(i).shapes());
+        }
+        return new RejectedEventException(DeadLetterReason.UNKNOWN_FORMAT, tried.toString());
+    }
+
+    /** Gives the event its content id when the source had none, and refuses times too far ahead of the clock. */
+    private SecurityEvent finish(SecurityEvent.Builder event, byte[] value) throws RejectedEventException {
         if (!event.hasId()) {
             event.id(contentId(value));
         }
@@ -200,6 +301,22 @@ public final class EventParser implements Serializable {
         }
         // An EVE record without its timestamp is still EVE; it is then refused as missing_timestamp.
         return eveType ? EventFormat.SURICATA_EVE : null;
+    }
+
+    private static LineNormaliser<?> lineNormaliser(EventFormat format) {
+        for (LineNormaliser<?> candidate : LINE_FORMATS) {
+            if (candidate.format() == format) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private SourceHeaders headers() {
+        if (headers == null) {
+            headers = new SourceHeaders();
+        }
+        return headers;
     }
 
     private static Normaliser normaliser(EventFormat format) {

@@ -61,6 +61,9 @@ public final class EventSchema {
         f.put("url.query", FieldType.STRING);
         f.put("http.request.method", FieldType.STRING);
         f.put("http.response.status_code", FieldType.LONG);
+        f.put("http.response.body.bytes", FieldType.LONG);
+        f.put("http.request.referrer", FieldType.STRING);
+        f.put("http.version", FieldType.STRING);
         f.put("user_agent.original", FieldType.STRING);
         f.put("dns.question.name", FieldType.STRING);
         f.put("dns.question.type", FieldType.STRING);
@@ -83,6 +86,8 @@ public final class EventSchema {
         f.put("file.name", FieldType.STRING);
         f.put("file.hash.sha256", FieldType.STRING);
         f.put("file.hash.md5", FieldType.STRING);
+        f.put("file.hash.sha1", FieldType.STRING);
+        f.put("file.size", FieldType.LONG);
         f.put("registry.path", FieldType.STRING);
         f.put("registry.value", FieldType.STRING);
         f.put("registry.data.strings", FieldType.STRING_LIST);
@@ -90,6 +95,8 @@ public final class EventSchema {
         f.put("observer.type", FieldType.STRING);
         f.put("observer.vendor", FieldType.STRING);
         f.put("observer.product", FieldType.STRING);
+        f.put("observer.hostname", FieldType.STRING);
+        f.put("observer.ip", FieldType.STRING_LIST);
         f.put("rule.id", FieldType.STRING);
         f.put("rule.name", FieldType.STRING);
         f.put("rule.category", FieldType.STRING);

@@ -68,6 +68,19 @@ final class EventTime {
         } else {
             throw bad(field, node.toString());
         }
+        return inRange(millis, field);
+    }
+
+    /** The event time written as text (ISO-8601 in its common variants, or epoch milliseconds) in epoch milliseconds. */
+    static long parse(String text, String field) throws RejectedEventException {
+        if (text == null || text.isBlank()) {
+            throw new RejectedEventException(DeadLetterReason.MISSING_TIMESTAMP, "record has no " + field);
+        }
+        return inRange(parseText(text.trim(), field), field);
+    }
+
+    /** The time unchanged when it lies in the accepted years 1990 to 2100; otherwise the record is refused. */
+    static long inRange(long millis, String field) throws RejectedEventException {
         if (millis < MIN_MILLIS || millis >= END_MILLIS) {
             throw new RejectedEventException(DeadLetterReason.BAD_TIMESTAMP, field + " " + Instant.ofEpochMilli(millis)
                     + " is outside the accepted years 1990 to 2100");
@@ -98,7 +111,7 @@ final class EventTime {
         }
     }
 
-    private static RejectedEventException bad(String field, String value) {
+    static RejectedEventException bad(String field, String value) {
         String shown = value.length() > 100 ? value.substring(0, 100) + "..." : value;
         return new RejectedEventException(DeadLetterReason.BAD_TIMESTAMP,
                 field + " is not an ISO-8601 date-time or epoch milliseconds: '" + shown + "'");

@@ -30,7 +30,7 @@ public final class VigilOptions {
             "comma-separated event topics to read");
     public static final Option EVENT_TOPIC_FORMATS = new Option(
             "kafka.topics.formats", "soc.events.ecs=ecs,soc.events.suricata=suricata",
-            "topic=format pairs (ecs, suricata, auto); topics not listed are detected per record");
+            "topic=format pairs (ecs, suricata, windows, cef, web, auto); topics not listed are detected per record");
     public static final Option STARTING_OFFSETS = new Option(
             "kafka.starting-offsets", "earliest", "where a new consumer group starts: earliest or latest");
     public static final Option DEADLETTER_TOPIC = new Option(

@@ -13,6 +13,8 @@ class EventFormatTest {
         assertThat(EventFormat.fromConfigName("suricata")).isEqualTo(EventFormat.SURICATA_EVE);
         assertThat(EventFormat.fromConfigName("auto")).isEqualTo(EventFormat.AUTO);
         assertThat(EventFormat.fromConfigName(" Suricata ")).isEqualTo(EventFormat.SURICATA_EVE);
+        assertThat(EventFormat.fromConfigName("cef")).isEqualTo(EventFormat.CEF);
+        assertThat(EventFormat.fromConfigName("WEB")).isEqualTo(EventFormat.WEB);
     }
 
     @Test
@@ -24,10 +26,11 @@ class EventFormatTest {
 
     @Test
     void refusesUnknownNamesListingTheValidOnes() {
-        assertThatThrownBy(() -> EventFormat.fromConfigName("cef"))
+        assertThatThrownBy(() -> EventFormat.fromConfigName("leef"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'cef'")
-                .hasMessageContaining("ecs, suricata, auto");
+                .hasMessageContaining("'leef'")
+                .hasMessageContaining("ecs, suricata, auto")
+                .hasMessageContaining("cef, web");
         assertThatThrownBy(() -> EventFormat.fromConfigName(null)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -38,9 +38,9 @@ final class HostileRecords {
         WHITESPACE(DeadLetterReason.EMPTY),
         /** Random bytes holding at least one byte that never occurs in UTF-8. */
         RANDOM_BYTES(DeadLetterReason.INVALID_UTF8),
-        /** Random printable ASCII starting with a character no JSON value starts with. */
+        /** Random printable ASCII starting with a character no JSON value starts with, on a JSON topic. */
         RANDOM_TEXT(DeadLetterReason.INVALID_JSON),
-        /** Syslog, CEF, LEEF, access-log and key=value lines sent to a JSON topic. */
+        /** Syslog, CEF, LEEF, access-log and key=value lines sent to a JSON topic (ECS or EVE, never auto). */
         LOG_LINE(DeadLetterReason.INVALID_JSON),
         /** JSON5 and JavaScript habits: comments, trailing commas, single quotes, NaN, leading zeros. */
         LENIENT_JSON(DeadLetterReason.INVALID_JSON),
@@ -147,6 +147,10 @@ final class HostileRecords {
             return random.nextBoolean() ? EventFormat.SURICATA_EVE : EventFormat.AUTO;
         }
         int r = random.nextInt(4);
+        if (r == 3 && (kind == Kind.RANDOM_TEXT || kind == Kind.LOG_LINE)) {
+            // A topic detected per record reads text that is not JSON as a log line: these are JSON topics' garbage.
+            r = 0;
+        }
         return r < 2 ? EventFormat.ECS_JSON : r == 2 ? EventFormat.SURICATA_EVE : EventFormat.AUTO;
     }
 
