@@ -58,7 +58,7 @@ public final class Backtest {
 
               --input FILE...   one or more files (also --input A --input B): JSON lines, raw log lines (one record
                                 per line) or a JSON array of records; gzip-compressed files (.gz) are read as well
-              --format F        auto (default: detect per record), ecs, suricata, windows; as in kafka.topics.formats
+              --format F        auto (default: detect per record), ecs, suricata, windows, cef, web; as in kafka.topics.formats
               --rules DIR       the rules to run (default ./rules)
               --parallelism N   correlator instances (default 1: alerts come out in event-time order)
 
@@ -245,9 +245,12 @@ public final class Backtest {
 
         double seconds = (System.nanoTime() - started) / 1e9;
         long records = progress.records.get();
+        long deadLetterCount = progress.deadLetters.get();
+        long headerLines = progress.headerLines.get();
         err.printf(Locale.ROOT, "vigil backtest: %,d records read from %d file(s) in %.1f s (%,.0f records/s): %,d events, "
-                        + "%,d dead letters; %,d alerts%n", records, options.inputs().size(), seconds, records / seconds,
-                records - progress.deadLetters.get(), progress.deadLetters.get(), alerts.total());
+                        + "%,d dead letter%s, %,d header lines; %,d alerts%n", records, options.inputs().size(), seconds,
+                records / seconds, records - deadLetterCount - headerLines, deadLetterCount, deadLetterCount == 1 ? "" : "s",
+                headerLines, alerts.total());
         alerts.printCounts(err);
         deadLetters.print(err);
         if (!late.isEmpty()) {

@@ -45,10 +45,11 @@ final class RecordFileSource implements Source<ParseResult, RecordFileSource.Fil
         this.progressChannel = progressChannel;
     }
 
-    /** Records read and how many of them were dead letters, shared with the command that runs the job. */
+    /** Records read, how many were dead letters and header lines, shared with the command that runs the job. */
     static final class Progress {
         final AtomicLong records = new AtomicLong();
         final AtomicLong deadLetters = new AtomicLong();
+        final AtomicLong headerLines = new AtomicLong();
         final AtomicLong filesDone = new AtomicLong();
     }
 
@@ -147,8 +148,10 @@ final class RecordFileSource implements Source<ParseResult, RecordFileSource.Fil
                     : ParseResult.of(new DeadLetter(record.refused(), record.message(), file, 0, record.line(),
                             record.value(), System.currentTimeMillis()));
             progress.records.incrementAndGet();
-            if (!result.isEvent()) {
+            if (result.isDeadLetter()) {
                 progress.deadLetters.incrementAndGet();
+            } else if (result.isHeaderLine()) {
+                progress.headerLines.incrementAndGet();
             }
             return result;
         }

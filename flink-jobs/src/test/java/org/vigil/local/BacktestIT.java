@@ -130,7 +130,7 @@ class BacktestIT {
                 .contains(fixtures + ":3: invalid_json: ")
                 .contains(fixtures + ":6: unknown_format: ")
                 .contains("       1  invalid_json").contains("       1  unknown_format")
-                .contains("2 dead letters; " + expected.size() + " alerts");
+                .contains("2 dead letters, 0 header lines; " + expected.size() + " alerts");
         for (String rule : List.of("vigil-brute-force-then-success", "vigil-ids-alert-burst", "vigil-network-service-scan")) {
             long n = expectedWithCapture.stream().filter(a -> a.contains(" " + rule + " ")).count();
             assertThat(run.err).contains(String.format("  %8d  %s%n", n, rule));
