@@ -242,6 +242,17 @@ class ZeekNormaliserTest {
     }
 
     @Test
+    void endpointsExpandedIntoAnIdObjectByAShipper() {
+        SecurityEvent e = event("""
+                {"_path":"conn","ts":1772438407.0,"uid":"CX1","id":{"orig_h":"10.20.4.17","orig_p":50002,\
+                "resp_h":"10.20.0.5","resp_p":445},"proto":"tcp","conn_state":"S0"}""", MIXED_TOPIC);
+
+        assertThat(e.get("source.ip")).isEqualTo("10.20.4.17");
+        assertThat(e.get("destination.port")).isEqualTo(445L);
+        assertThat(e.fields().keySet()).noneMatch(name -> name.startsWith("zeek.connection.id"));
+    }
+
+    @Test
     void isoTimestampsAndLogstashTimestampsStillReadAsZeek() {
         SecurityEvent e = event("""
                 {"@timestamp":"2026-03-02T08:05:00.000Z","_path":"http","ts":"2026-03-02T08:01:00.500001Z",\
@@ -251,6 +262,51 @@ class ZeekNormaliserTest {
         assertThat(e.get("event.module")).isEqualTo("zeek");
         assertThat(e.timestamp()).isEqualTo(Instant.parse("2026-03-02T08:01:00.500Z"));
         assertThat(e.get("zeek.http.@timestamp")).isEqualTo("2026-03-02T08:05:00.000Z");
+    }
+
+    @Test
+    void filebeatsZeekModuleRecordsTakeZeeksTimeAndAnIdOfTheirOwn() {
+        // Filebeat's Zeek module maps fields itself, but leaves the event time and a unique id to the ingest pipeline.
+        String filebeat = """
+                {"@timestamp":"2026-03-02T08:00:14.002Z","event":{"module":"zeek","dataset":"zeek.connection",\
+                "kind":"event","category":["network"],"id":"CHhAvVGS1DHFjwGM9"},"fileset":{"name":"connection"},\
+                "zeek":{"session_id":"CHhAvVGS1DHFjwGM9","connection":{"ts":1772438400.123456,"state":"SF",\
+                "local_orig":true,"local_resp":false,"missed_bytes":0,"history":"ShADadFf"}},\
+                "source":{"address":"10.20.4.17","ip":"10.20.4.17","port":51544,"bytes":2984,"packets":28},\
+                "destination":{"address":"203.0.113.80","ip":"203.0.113.80","port":443,"bytes":50353,"packets":41},\
+                "network":{"transport":"tcp","protocol":"ssl"},"temp":{"duration":12.345678},\
+                "host":{"name":"zeek-sensor-01"},"log":{"file":{"path":"/opt/zeek/logs/current/conn.log"}},\
+                "ecs":{"version":"1.12.0"}}""";
+        String sameConnectionSsl = filebeat.replace("zeek.connection", "zeek.ssl")
+                .replace("\"connection\":{\"ts\"", "\"ssl\":{\"ts\"");
+
+        SecurityEvent conn = event(filebeat, MIXED_TOPIC);
+        SecurityEvent ssl = event(sameConnectionSsl, MIXED_TOPIC);
+
+        assertThat(conn.timestamp()).isEqualTo(Instant.parse("2026-03-02T08:00:00.123Z"));
+        assertThat(conn.get("event.created")).isEqualTo("2026-03-02T08:00:14.002Z");
+        assertThat(conn.fields()).doesNotContainKey("zeek.connection.ts");
+        assertThat(conn.id()).isNotEqualTo("CHhAvVGS1DHFjwGM9").isNotEqualTo(ssl.id());
+        assertThat(conn.get("zeek.session_id")).isEqualTo("CHhAvVGS1DHFjwGM9");
+        assertThat(ruleVisibleNetwork(conn)).isEqualTo(ruleVisibleNetwork(event(CONN_JSON)));
+        assertThat(ssl.timestamp()).isEqualTo(conn.timestamp());
+        // Other Beats records keep their event.id and @timestamp.
+        SecurityEvent beats = event("{\"@timestamp\":\"2026-03-02T08:00:14Z\",\"event\":{\"id\":\"e-1\","
+                + "\"module\":\"system\"},\"zeek\":{\"connection\":{\"ts\":1.0}}}", MIXED_TOPIC);
+        assertThat(beats.id()).isEqualTo("e-1");
+        assertThat(beats.timestamp()).isEqualTo(Instant.parse("2026-03-02T08:00:14Z"));
+        assertThat(deadLetter(filebeat.replace("1772438400.123456", "\"soon\""), MIXED_TOPIC).reason())
+                .isEqualTo(DeadLetterReason.BAD_TIMESTAMP);
+    }
+
+    private static java.util.Map<String, Object> ruleVisibleNetwork(SecurityEvent e) {
+        java.util.Map<String, Object> fields = new java.util.TreeMap<>();
+        for (String name : List.of("source.ip", "source.port", "source.bytes", "source.packets", "destination.ip",
+                "destination.port", "destination.bytes", "destination.packets", "network.transport",
+                "network.protocol", "event.module", "event.dataset", "event.kind", "event.category")) {
+            fields.put(name, e.get(name));
+        }
+        return fields;
     }
 
     @Test

@@ -1,0 +1,53 @@
+package org.vigil.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * Completes what Filebeat's Zeek module leaves to Elasticsearch's ingest pipeline when it ships to Kafka instead:
+ * its {@code @timestamp} is when Filebeat read the line (Zeek's own time is {@code zeek.<dataset>.ts}), and its
+ * {@code event.id} is Zeek's {@code uid}, shared by every record of one connection.
+ */
+final class FilebeatZeekFields {
+
+    private FilebeatZeekFields() {}
+
+    /** Whether an ECS record comes from Filebeat's (or Elastic Agent's) Zeek module. */
+    static boolean isFilebeatZeek(JsonNode root) {
+        JsonNode module = root.path("event").path("module");
+        if (module.isMissingNode()) {
+            module = root.path("event.module");
+        }
+        return module.isTextual() && "zeek".equals(module.textValue());
+    }
+
+    /** Whether to keep the record's {@code event.id}: not for Zeek records, whose id is the connection's uid. */
+    static boolean keepsEventId(JsonNode root) {
+        return !isFilebeatZeek(root);
+    }
+
+    /**
+     * Sets the event time from {@code zeek.<dataset>.ts} (epoch seconds or ISO 8601) and keeps Filebeat's read time
+     * as {@code event.created}, as the ingest pipeline does; records without it keep {@code @timestamp}.
+     */
+    static void complete(JsonNode root, SecurityEvent.Builder event) throws RejectedEventException {
+        if (!isFilebeatZeek(root)) {
+            return;
+        }
+        Object dataset = event.get("event.dataset");
+        Object ts = dataset == null ? null : event.get(dataset + ".ts");
+        if (ts == null) {
+            return;
+        }
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        JsonNode node = ts instanceof Long l ? nodes.numberNode(l)
+                : ts instanceof Double d ? nodes.numberNode(d) : nodes.textNode(String.valueOf(ts));
+        long millis = ZeekNormaliser.epochMillis(node);
+        JsonNode readTime = root.get(EcsJsonNormaliser.TIMESTAMP_FIELD);
+        if (event.get("event.created") == null && readTime != null && readTime.isTextual()) {
+            event.put("event.created", readTime.textValue());
+        }
+        event.timestampMillis(millis);
+        event.put(dataset + ".ts", null);
+    }
+}
