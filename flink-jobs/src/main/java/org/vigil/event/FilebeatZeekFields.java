@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 /**
  * Completes what Filebeat's Zeek module leaves to Elasticsearch's ingest pipeline when it ships to Kafka instead:
  * its {@code @timestamp} is when Filebeat read the line (Zeek's own time is {@code zeek.<dataset>.ts}), and its
- * {@code event.id} is Zeek's {@code uid}, shared by every record of one connection.
+ * {@code event.id} is Zeek's {@code uid}, shared by every record of one connection. Also names Zeek's {@code ssl}
+ * service {@code tls}, as the {@code zeek} format does.
  */
 final class FilebeatZeekFields {
 
@@ -33,6 +34,10 @@ final class FilebeatZeekFields {
     static void complete(JsonNode root, SecurityEvent.Builder event) throws RejectedEventException {
         if (!isFilebeatZeek(root)) {
             return;
+        }
+        // As the zeek format names it (ZeekNetworkMapping): Zeek's "ssl" analyzer speaks TLS.
+        if ("ssl".equals(event.get("network.protocol"))) {
+            event.put("network.protocol", "tls");
         }
         Object dataset = event.get("event.dataset");
         Object ts = dataset == null ? null : event.get(dataset + ".ts");

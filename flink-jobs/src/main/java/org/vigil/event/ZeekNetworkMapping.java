@@ -46,7 +46,9 @@ final class ZeekNetworkMapping {
         if (service != null) {
             for (String name : service.split(",")) {
                 if (!name.isBlank() && !name.startsWith("-")) {
-                    f.set("network.protocol", name.trim().toLowerCase(Locale.ROOT));
+                    String protocol = name.trim().toLowerCase(Locale.ROOT);
+                    // Zeek's analyzer is named "ssl"; Suricata, Zeek's ssl log and ECS call the protocol "tls".
+                    f.set("network.protocol", "ssl".equals(protocol) ? "tls" : protocol);
                     break;
                 }
             }

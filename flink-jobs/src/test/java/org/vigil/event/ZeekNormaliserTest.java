@@ -35,7 +35,8 @@ class ZeekNormaliserTest {
         assertThat(e.get("destination.ip")).isEqualTo("203.0.113.80");
         assertThat(e.get("destination.port")).isEqualTo(443L);
         assertThat(e.get("network.transport")).isEqualTo("tcp");
-        assertThat(e.get("network.protocol")).isEqualTo("ssl");
+        assertThat(e.get("network.protocol")).isEqualTo("tls");
+        assertThat(e.get("zeek.connection.service")).isEqualTo("ssl");
         assertThat(e.get("network.direction")).isEqualTo("outbound");
         // IP-level bytes, as Elastic's integration and Suricata flows count; payload bytes stay under zeek.*.
         assertThat(e.get("source.bytes")).isEqualTo(2984L);
