@@ -88,14 +88,14 @@ public final class ZeekLineNormaliser {
         return new RejectedEventException(DeadLetterReason.MALFORMED_LINE, problem + ": " + shown);
     }
 
-    /** Whether a line looks like Zeek data under this header: it starts with an epoch-seconds ts column. */
+    /**
+     * Whether a line looks like Zeek data: an epoch-seconds ts column, then more columns. The column count is not
+     * compared with the header here, so a line that does not fit it is refused as malformed, not as unknown.
+     */
     public boolean recognises(String line, ZeekTsvHeader header) {
         int end = line.indexOf(header.separator());
-        if (end < 0 || !LEADING_TIME.matcher(line.substring(0, end)).matches()) {
-            return false;
-        }
-        int columns = ZeekTsvReader.split(line, header.separator()).length;
-        return header.fields().isEmpty() ? columns >= MIN_COLUMNS : columns == header.fields().size();
+        return end > 0 && LEADING_TIME.matcher(line.substring(0, end)).matches()
+                && ZeekTsvReader.split(line, header.separator()).length >= MIN_COLUMNS;
     }
 
     /** Fills the event from one data line read under its source's header. */
