@@ -34,6 +34,9 @@ final class ZeekNetworkMapping {
             Map.entry("SHR", "Responder sent a SYN ACK followed by a FIN, we never saw a SYN from the originator."),
             Map.entry("OTH", "No SYN seen, just midstream traffic (a 'partial connection' that was not later closed)."));
 
+    /** ECS names of DNS classes by number, as Elastic's integration maps them; Zeek's names ("C_INTERNET") else. */
+    private static final Map<Long, String> DNS_CLASSES = Map.of(1L, "IN", 3L, "CH", 4L, "HS", 254L, "NONE", 255L, "ANY");
+
     // Zeek names versions "TLSv12", "TLSv13", "SSLv3", "DTLSv12"; ECS wants "1.2" and "tls".
     private static final Pattern TLS_VERSION = Pattern.compile("(?i)(D?TLS|SSL)v(\\d)(\\d?)");
 
@@ -98,7 +101,9 @@ final class ZeekNetworkMapping {
         f.set("network.protocol", "dns");
         f.move("trans_id", "dns.id");
         f.move("query", "dns.question.name");
-        f.move("qclass_name", "dns.question.class");
+        Object qclass = f.peek("qclass");
+        String className = qclass instanceof Long number ? DNS_CLASSES.get(number) : null;
+        f.set("dns.question.class", className != null ? className : f.peekText("qclass_name"));
         f.move("qtype_name", "dns.question.type");
         String rcode = f.takeText("rcode_name");
         f.set("dns.response_code", rcode);

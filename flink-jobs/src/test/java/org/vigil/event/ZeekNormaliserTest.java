@@ -117,7 +117,8 @@ class ZeekNormaliserTest {
         assertThat(e.get("network.transport")).isEqualTo("udp");
         assertThat(e.get("dns.question.name")).isEqualTo("portal-cdn.example.net");
         assertThat(e.get("dns.question.type")).isEqualTo("A");
-        assertThat(e.get("dns.question.class")).isEqualTo("C_INTERNET");
+        assertThat(e.get("dns.question.class")).isEqualTo("IN");
+        assertThat(e.get("zeek.dns.qclass_name")).isEqualTo("C_INTERNET");
         assertThat(e.get("dns.response_code")).isEqualTo("NOERROR");
         assertThat(e.get("dns.type")).isEqualTo("answer");
         assertThat(e.get("dns.id")).isEqualTo(40301L);
