@@ -75,6 +75,9 @@ public final class ZeekLineNormaliser {
         if (!line.contains(current.separator())) {
             throw malformedHeader("Zeek header line without its separator", line);
         }
+        if (line.startsWith("#set_separator") && next == current) {
+            throw malformedHeader("#set_separator line without a separator", line);
+        }
         boolean columns = line.startsWith("#fields") || line.startsWith("#types");
         List<String> names = line.startsWith("#fields") ? next.fields() : next.types();
         if (columns && names.stream().anyMatch(String::isBlank)) {

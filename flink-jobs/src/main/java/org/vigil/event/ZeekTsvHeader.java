@@ -72,8 +72,10 @@ public final class ZeekTsvHeader implements Serializable {
         String value = line.substring(split + separator.length());
         switch (directive) {
             case "#set_separator":
-                return new ZeekTsvHeader(separator, ZeekTsvReader.unescape(value), emptyField, unsetField, path,
-                        fields, types);
+                String setSeparatorValue = ZeekTsvReader.unescape(value);
+                // Nothing splits on an empty separator; the default stays.
+                return setSeparatorValue.isEmpty() ? this : new ZeekTsvHeader(separator, setSeparatorValue,
+                        emptyField, unsetField, path, fields, types);
             case "#empty_field":
                 return new ZeekTsvHeader(separator, setSeparator, value, unsetField, path, fields, types);
             case "#unset_field":

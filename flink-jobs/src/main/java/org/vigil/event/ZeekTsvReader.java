@@ -210,6 +210,9 @@ public final class ZeekTsvReader implements Serializable {
 
     /** Splits on a literal separator, keeping empty columns (a trailing one too). */
     static String[] split(String line, String separator) {
+        if (separator.isEmpty()) {
+            return new String[] {line};
+        }
         List<String> parts = new ArrayList<>();
         int from = 0;
         for (int at = line.indexOf(separator); at >= 0; at = line.indexOf(separator, from)) {

@@ -77,7 +77,8 @@ class ZeekLineNormaliserTest {
     void malformedHeaderLinesAreRefusedAndTheHeaderKept() throws Exception {
         ZeekTsvHeader conn = header(CONN_TSV);
 
-        for (String line : List.of("#separator ", "#path conn", "#fields\tts\t\tuid", "#types\ttime\t")) {
+        for (String line : List.of("#separator ", "#path conn", "#fields\tts\t\tuid", "#types\ttime\t",
+                "#set_separator\t")) {
             assertThatThrownBy(() -> zeek.readHeader(line, conn)).as(line).isInstanceOf(RejectedEventException.class)
                     .extracting(e -> ((RejectedEventException) e).reason()).isEqualTo(DeadLetterReason.MALFORMED_LINE);
         }
