@@ -3,6 +3,7 @@ package org.vigil.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -107,7 +108,7 @@ final class ZeekFields {
         }
         try {
             BigDecimal seconds = new BigDecimal(String.valueOf(value).trim());
-            return seconds.movePointRight(9).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+            return seconds.movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("field " + name + " must be a number of seconds, got '" + value + "'");
         }

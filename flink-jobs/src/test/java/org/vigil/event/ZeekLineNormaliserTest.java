@@ -1,5 +1,6 @@
 package org.vigil.event;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vigil.event.ZeekRecords.CONN_JSON;
@@ -104,7 +105,7 @@ class ZeekLineNormaliserTest {
     private SecurityEvent normalise(String line, ZeekTsvHeader header) throws RejectedEventException {
         SecurityEvent.Builder event = SecurityEvent.builder();
         zeek.normalise(line, header, event);
-        return event.id(EventParser.contentId(line.getBytes(java.nio.charset.StandardCharsets.UTF_8))).build();
+        return event.id(EventParser.contentId(line.getBytes(UTF_8))).build();
     }
 
     private ZeekTsvHeader header(String log) throws RejectedEventException {

@@ -1,5 +1,6 @@
 package org.vigil.event;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.vigil.event.ZeekRecords.CONN_JSON;
 import static org.vigil.event.ZeekRecords.DNS_JSON;
@@ -10,9 +11,13 @@ import static org.vigil.event.ZeekRecords.ZEEK_TOPIC;
 import static org.vigil.event.ZeekRecords.deadLetter;
 import static org.vigil.event.ZeekRecords.event;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ZeekNormaliserTest {
@@ -62,7 +67,7 @@ class ZeekNormaliserTest {
 
         assertThat(conn.get("zeek.session_id")).isEqualTo(ssl.get("zeek.session_id"));
         assertThat(conn.id()).isNotEqualTo(ssl.id()).isNotEqualTo("CHhAvVGS1DHFjwGM9");
-        assertThat(conn.id()).isEqualTo(EventParser.contentId(CONN_JSON.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(conn.id()).isEqualTo(EventParser.contentId(CONN_JSON.getBytes(UTF_8)));
     }
 
     @Test
@@ -301,8 +306,8 @@ class ZeekNormaliserTest {
                 .isEqualTo(DeadLetterReason.BAD_TIMESTAMP);
     }
 
-    private static java.util.Map<String, Object> ruleVisibleNetwork(SecurityEvent e) {
-        java.util.Map<String, Object> fields = new java.util.TreeMap<>();
+    private static Map<String, Object> ruleVisibleNetwork(SecurityEvent e) {
+        Map<String, Object> fields = new TreeMap<>();
         for (String name : List.of("source.ip", "source.port", "source.bytes", "source.packets", "destination.ip",
                 "destination.port", "destination.bytes", "destination.packets", "network.transport",
                 "network.protocol", "event.module", "event.dataset", "event.kind", "event.category")) {
@@ -436,10 +441,10 @@ class ZeekNormaliserTest {
         }
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+    private static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

@@ -18,6 +18,7 @@ import static org.vigil.event.ZeekRecords.ruleVisible;
 import static org.vigil.event.ZeekRecords.tsvEvent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -140,8 +141,7 @@ class ZeekTsvReaderTest {
         assertThat(read(dns).get("answers")).hasSize(3);
         assertThat(read(ssl).get("validation_status").asText()).startsWith("self signed");
         // The headerless conn line gives the same event as the one under its header.
-        SecurityEvent headerless = event(new com.fasterxml.jackson.databind.ObjectMapper()
-                .writeValueAsString(read(conn)));
+        SecurityEvent headerless = event(new ObjectMapper().writeValueAsString(read(conn)));
         assertThat(fieldsWithoutId(headerless)).isEqualTo(fieldsWithoutId(tsvEvent(CONN_TSV)));
     }
 
@@ -211,7 +211,7 @@ class ZeekTsvReaderTest {
     @Test
     void aMissingTimeIsADeadLetterOfTheNormaliser() throws Exception {
         String log = CONN_TSV.replace("1772438400.123456\t", "-\t");
-        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(lastRecord(log, ANY_LOG));
+        String json = new ObjectMapper().writeValueAsString(lastRecord(log, ANY_LOG));
 
         assertThat(ZeekRecords.deadLetter(json, ZeekRecords.ZEEK_TOPIC).reason())
                 .isEqualTo(DeadLetterReason.MISSING_TIMESTAMP);
