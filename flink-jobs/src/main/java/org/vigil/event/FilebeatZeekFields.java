@@ -13,13 +13,26 @@ final class FilebeatZeekFields {
 
     private FilebeatZeekFields() {}
 
-    /** Whether an ECS record comes from Filebeat's (or Elastic Agent's) Zeek module. */
+    /**
+     * Whether an ECS record comes from Filebeat's or Elastic Agent's Zeek module: {@code event.module} {@code zeek},
+     * or an {@code event.dataset} or {@code data_stream.dataset} of {@code zeek.*}.
+     */
     static boolean isFilebeatZeek(JsonNode root) {
-        JsonNode module = root.path("event").path("module");
-        if (module.isMissingNode()) {
-            module = root.path("event.module");
+        return "zeek".equals(text(root, "event", "module")) || isZeekDataset(text(root, "event", "dataset"))
+                || isZeekDataset(text(root, "data_stream", "dataset"));
+    }
+
+    private static boolean isZeekDataset(String dataset) {
+        return dataset != null && dataset.startsWith("zeek.");
+    }
+
+    /** A field's text in nested ({@code {"event":{"module":..}}}) or dotted ({@code "event.module"}) form. */
+    private static String text(JsonNode root, String object, String field) {
+        JsonNode value = root.path(object).path(field);
+        if (value.isMissingNode()) {
+            value = root.path(object + "." + field);
         }
-        return module.isTextual() && "zeek".equals(module.textValue());
+        return value.isTextual() ? value.textValue() : null;
     }
 
     /** Whether to keep the record's {@code event.id}: not for Zeek records, whose id is the connection's uid. */
@@ -40,6 +53,9 @@ final class FilebeatZeekFields {
             event.put("network.protocol", "tls");
         }
         Object dataset = event.get("event.dataset");
+        if (dataset == null) {
+            dataset = event.get("data_stream.dataset");
+        }
         Object ts = dataset == null ? null : event.get(dataset + ".ts");
         if (ts == null) {
             return;

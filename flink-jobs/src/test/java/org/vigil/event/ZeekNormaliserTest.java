@@ -297,6 +297,13 @@ class ZeekNormaliserTest {
         assertThat(conn.get("zeek.session_id")).isEqualTo("CHhAvVGS1DHFjwGM9");
         assertThat(ruleVisibleNetwork(conn)).isEqualTo(ruleVisibleNetwork(event(CONN_JSON)));
         assertThat(ssl.timestamp()).isEqualTo(conn.timestamp());
+        // Elastic Agent names the dataset in data_stream only.
+        SecurityEvent agent = event("""
+                {"@timestamp":"2026-03-02T08:00:20Z","data_stream":{"dataset":"zeek.dns","type":"logs"},\
+                "event":{"id":"CpjMvS2mCwUtOhpBG1"},"zeek":{"session_id":"CpjMvS2mCwUtOhpBG1",\
+                "dns":{"ts":1772438399.981002,"query":"portal-cdn.example.net"}}}""", MIXED_TOPIC);
+        assertThat(agent.timestamp()).isEqualTo(Instant.parse("2026-03-02T07:59:59.981Z"));
+        assertThat(agent.id()).isNotEqualTo("CpjMvS2mCwUtOhpBG1");
         // Other Beats records keep their event.id and @timestamp.
         SecurityEvent beats = event("{\"@timestamp\":\"2026-03-02T08:00:14Z\",\"event\":{\"id\":\"e-1\","
                 + "\"module\":\"system\"},\"zeek\":{\"connection\":{\"ts\":1.0}}}", MIXED_TOPIC);
