@@ -62,6 +62,7 @@ public final class EventParser implements Serializable {
     /** The line formats, in the order auto-detection tries them. */
     private static final List<LineNormaliser<?>> LINE_FORMATS = List.of(
             new CefNormaliser(),
+            new ZeekLineNormaliser(),
             new WebAccessLogNormaliser());
 
     private final Map<String, EventFormat> formatByTopic;

@@ -8,11 +8,10 @@ import java.util.regex.Pattern;
  * become Zeek records through {@link ZeekTsvReader} and events through {@link ZeekNormaliser}, exactly as the same
  * record written as JSON.
  *
- * <p>Shaped as a line normaliser with per-source header state ({@code defaultHeader}, {@code isHeaderLine},
- * {@code readHeader}, {@code recognises}, {@code normalise}): the parser keeps the header each source last sent and
- * hands it back with every data line.
+ * <p>The parser keeps the header each source last sent and hands it back with every data line; records of the same
+ * {@code zeek} format that start with '{' are Zeek's JSON and go to {@link ZeekNormaliser} directly.
  */
-public final class ZeekLineNormaliser {
+public final class ZeekLineNormaliser implements LineNormaliser<ZeekTsvHeader> {
 
     /** Zeek's header directives; IIS's "#Fields:" and other '#' lines are not Zeek's. */
     private static final List<String> DIRECTIVES = List.of("#separator", "#set_separator", "#empty_field",
@@ -25,11 +24,12 @@ public final class ZeekLineNormaliser {
     private static final ZeekNormaliser RECORDS = new ZeekNormaliser();
     private static final ZeekTsvReader READER = new ZeekTsvReader(null);
 
+    @Override
     public EventFormat format() {
         return EventFormat.ZEEK;
     }
 
-    /** The shapes of line this format reads, for the message of a line it does not recognise. */
+    @Override
     public String shapes() {
         return "a Zeek TSV log line (epoch-seconds ts, then tab-separated columns named by #fields or Zeek's defaults "
                 + "for conn, dns, http and ssl)";
@@ -39,10 +39,12 @@ public final class ZeekLineNormaliser {
      * Before any header line: Zeek's separators and markers and no columns, so data lines are named by Zeek's
      * default columns of the log that fits them.
      */
+    @Override
     public ZeekTsvHeader defaultHeader() {
         return ZeekTsvHeader.DEFAULT;
     }
 
+    @Override
     public boolean isHeaderLine(String line) {
         if (!line.startsWith("#")) {
             return false;
@@ -64,6 +66,7 @@ public final class ZeekLineNormaliser {
      *     a separator, a directive without the separator after it, or {@code #fields} or {@code #types} with an empty
      *     name; the source keeps its header
      */
+    @Override
     public ZeekTsvHeader readHeader(String line, ZeekTsvHeader current) throws RejectedEventException {
         ZeekTsvHeader next = current.with(line);
         if (line.startsWith("#separator ")) {
@@ -95,6 +98,7 @@ public final class ZeekLineNormaliser {
      * Whether a line looks like Zeek data: an epoch-seconds ts column, then more columns. The column count is not
      * compared with the header here, so a line that does not fit it is refused as malformed, not as unknown.
      */
+    @Override
     public boolean recognises(String line, ZeekTsvHeader header) {
         int end = line.indexOf(header.separator());
         return end > 0 && LEADING_TIME.matcher(line.substring(0, end)).matches()
@@ -102,6 +106,7 @@ public final class ZeekLineNormaliser {
     }
 
     /** Fills the event from one data line read under its source's header. */
+    @Override
     public void normalise(String line, ZeekTsvHeader header, SecurityEvent.Builder event)
             throws RejectedEventException {
         RECORDS.normalise(READER.read(header, line), event);
