@@ -114,8 +114,13 @@ final class ZeekNetworkMapping {
             }
         }
         f.set("event.duration", f.takeNanos("rtt"));
+        List<String> answers = f.peekList("answers");
+        // ECS's dns.answers objects as Elasticsearch flattens them: the data, and the TTLs when they pair up.
+        f.set("dns.answers.data", answers.isEmpty() ? null : answers);
+        List<String> ttls = f.peekList("TTLs");
+        f.set("dns.answers.ttl", ttls.size() == answers.size() && !ttls.isEmpty() ? ttls : null);
         // Resolved addresses let enrichment match a looked-up domain's IPs against the botnet list.
-        for (String answer : f.peekList("answers")) {
+        for (String answer : answers) {
             if (ZeekFields.isIpAddress(answer)) {
                 f.event().add("dns.resolved_ip", ZeekFields.unmapped(answer));
             }

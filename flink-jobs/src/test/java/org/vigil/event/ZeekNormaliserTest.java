@@ -130,6 +130,8 @@ class ZeekNormaliserTest {
         assertThat(e.get("dns.header_flags")).isEqualTo(List.of("RD", "RA"));
         assertThat(e.get("dns.resolved_ip")).isEqualTo(List.of("203.0.113.80", "2001:db8:80::1"));
         assertThat(e.get("zeek.dns.answers")).isEqualTo(List.of("edge.example.net", "203.0.113.80", "2001:db8:80::1"));
+        assertThat(e.get("dns.answers.data")).isEqualTo(List.of("edge.example.net", "203.0.113.80", "2001:db8:80::1"));
+        assertThat(e.get("dns.answers.ttl")).isEqualTo(List.of("300.0", "60.0", "60.0"));
         assertThat(e.get("event.duration")).isEqualTo(12_004_000L);
     }
 
