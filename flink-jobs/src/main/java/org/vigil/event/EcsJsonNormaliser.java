@@ -26,8 +26,9 @@ public final class EcsJsonNormaliser implements Normaliser {
     public void normalise(JsonNode root, SecurityEvent.Builder event) throws RejectedEventException {
         event.timestampMillis(EventTime.parse(root.get(TIMESTAMP_FIELD), TIMESTAMP_FIELD));
         Map<String, Object> windowsFields = new HashMap<>();
+        boolean keepsEventId = FilebeatZeekFields.keepsEventId(root);
         FieldFlattener.flatten("", root, (field, value) -> {
-            if (!TIMESTAMP_FIELD.equals(field)) {
+            if (!TIMESTAMP_FIELD.equals(field) && (keepsEventId || !"event.id".equals(field))) {
                 Object single = singleValued(field, value);
                 event.put(field, single);
                 if (field.startsWith(WindowsEventReader.WINLOG_PREFIX) || WINLOGBEAT_CONTEXT.contains(field)) {
@@ -37,6 +38,7 @@ public final class EcsJsonNormaliser implements Normaliser {
         });
         // Winlogbeat sends raw Windows events as ECS; they get the same mapping as Windows events in other shapes.
         WindowsEventNormaliser.completeWinlogbeat(windowsFields, event);
+        FilebeatZeekFields.complete(root, event);
     }
 
     /**

@@ -17,7 +17,9 @@ public enum EventFormat {
     /** ArcSight Common Event Format lines, with or without a syslog header (firewalls, proxies, IDS). */
     CEF("cef"),
     /** Web server access log lines: Apache/Nginx/Tomcat common and combined, IIS W3C extended. */
-    WEB("web");
+    WEB("web"),
+    /** Zeek logs (conn, dns, http, ssl, notice, weird, files, x509) as Zeek's JSON writer or a shipper sends them. */
+    ZEEK("zeek");
 
     private final String configName;
 

@@ -57,10 +57,12 @@ public final class EventParser implements Serializable {
     private static final Normaliser ECS = new EcsJsonNormaliser();
     private static final Normaliser SURICATA = new SuricataEveNormaliser();
     private static final Normaliser WINDOWS = new WindowsEventNormaliser();
+    private static final Normaliser ZEEK = new ZeekNormaliser();
 
     /** The line formats, in the order auto-detection tries them. */
     private static final List<LineNormaliser<?>> LINE_FORMATS = List.of(
             new CefNormaliser(),
+            new ZeekLineNormaliser(),
             new WebAccessLogNormaliser());
 
     private final Map<String, EventFormat> formatByTopic;
@@ -140,7 +142,8 @@ public final class EventParser implements Serializable {
         if (normaliser == null) {
             throw new RejectedEventException(DeadLetterReason.UNKNOWN_FORMAT, "record is neither Suricata EVE "
                     + "(event_type and timestamp), a Windows event (winlog object, Event.System, or EventID and "
-                    + "Channel) nor ECS JSON (@timestamp or an event or ecs object)");
+                    + "Channel), a Zeek log record (ts with _path, uid or id.orig_h) nor ECS JSON (@timestamp or an "
+                    + "event or ecs object)");
         }
         SecurityEvent.Builder event = SecurityEvent.builder();
         try {
@@ -278,8 +281,10 @@ public final class EventParser implements Serializable {
     /**
      * The format of a record on a mixed topic: EVE has {@code event_type} and {@code timestamp}; a Windows event
      * has a {@code winlog} object (Winlogbeat, checked before ECS as it is ECS too), {@code Event.System} or a flat
-     * {@code EventID} with {@code Channel}; ECS has {@code @timestamp} or {@code event}/{@code ecs} fields; null
-     * when none.
+     * {@code EventID} with {@code Channel}; a Zeek record has {@code ts} with {@code _path}, {@code uid} or
+     * {@code id.orig_h}, or is the Kafka plugin's {@code {"conn": {...}}} (checked before ECS, as shippers such as
+     * Logstash add {@code @timestamp} to Zeek records); ECS has {@code @timestamp} or {@code event}/{@code ecs}
+     * fields; null when none.
      */
     static EventFormat detect(JsonNode root) {
         boolean eveType = root.hasNonNull("event_type");
@@ -288,6 +293,9 @@ public final class EventParser implements Serializable {
         }
         if (WindowsEventReader.shapeOf(root) != null) {
             return EventFormat.WINDOWS;
+        }
+        if (ZeekNormaliser.looksLikeZeek(root)) {
+            return EventFormat.ZEEK;
         }
         if (root.has(EcsJsonNormaliser.TIMESTAMP_FIELD) || root.path("event").isObject()
                 || root.path("ecs").isObject()) {
@@ -330,6 +338,8 @@ public final class EventParser implements Serializable {
                 return SURICATA;
             case WINDOWS:
                 return WINDOWS;
+            case ZEEK:
+                return ZEEK;
             default:
                 return null;
         }
