@@ -27,7 +27,14 @@ import org.vigil.alert.Alert;
 import org.vigil.correlate.CorrelateFunction;
 import org.vigil.correlate.CorrelateOperator;
 import org.vigil.correlate.PartitionRouter;
+import org.vigil.correlate.PublishedRule;
 import org.vigil.correlate.RoutedEvent;
+import org.vigil.correlate.RuleChange;
+import org.vigil.correlate.RuleDeploymentGate;
+import org.vigil.rules.RuleStatus;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.vigil.event.DeadLetter;
 import org.vigil.event.ParseResult;
 import org.vigil.event.SecurityEvent;
@@ -78,19 +85,38 @@ public final class CorrelatorJob {
         }
     }
 
-    /** The job's source and sinks. */
+    /**
+     * The job's sources and sinks. {@code rules} (the rules topic) and {@code ruleStatus} are both set for hot
+     * deploy or both null for a job that runs the rules it starts with.
+     */
     public record Connectors(
             Source<ParseResult, ?, ?> events,
             Sink<Alert> alertIndex,
             Sink<Alert> ncscFeed,
             Sink<DeadLetter> deadLetters,
-            Sink<SecurityEvent> lateEvents) {
+            Sink<SecurityEvent> lateEvents,
+            Source<PublishedRule, ?, ?> rules,
+            Sink<RuleStatus> ruleStatus) {
         public Connectors {
             Objects.requireNonNull(events, "events");
             Objects.requireNonNull(alertIndex, "alertIndex");
             Objects.requireNonNull(ncscFeed, "ncscFeed");
             Objects.requireNonNull(deadLetters, "deadLetters");
             Objects.requireNonNull(lateEvents, "lateEvents");
+            if ((rules == null) != (ruleStatus == null)) {
+                throw new IllegalArgumentException("rules and ruleStatus are both set (hot deploy) or both null");
+            }
+        }
+
+        /** Without hot deploy: the job runs the rules it starts with. */
+        public Connectors(Source<ParseResult, ?, ?> events, Sink<Alert> alertIndex, Sink<Alert> ncscFeed,
+                          Sink<DeadLetter> deadLetters, Sink<SecurityEvent> lateEvents) {
+            this(events, alertIndex, ncscFeed, deadLetters, lateEvents, null, null);
+        }
+
+        /** The same connectors with another event source (tests wrap it). */
+        public Connectors withEvents(Source<ParseResult, ?, ?> otherEvents) {
+            return new Connectors(otherEvents, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus);
         }
     }
 
@@ -111,11 +137,23 @@ public final class CorrelatorJob {
         events.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
                 .sinkTo(io.deadLetters()).name("dead-letter-topic").uid("dead-letter-topic");
 
+        SingleOutputStreamOperator<RuleChange> ruleChanges = publishedRules(env, io)
+                .process(new RuleDeploymentGate(settings.rules()), TypeInformation.of(RuleChange.class))
+                .name(RuleDeploymentGate.TASK)
+                .uid(RuleDeploymentGate.TASK)
+                .setParallelism(1);
+        if (io.ruleStatus() != null) {
+            ruleChanges.getSideOutput(RuleDeploymentGate.STATUS)
+                    .sinkTo(io.ruleStatus()).name("rules-status-topic").uid("rules-status-topic").setParallelism(1);
+        }
+
         SingleOutputStreamOperator<Alert> alerts = events
-                .flatMap(new PartitionRouter(settings.partitionFields()), TypeInformation.of(RoutedEvent.class))
+                .connect(ruleChanges.broadcast(PartitionRouter.RULE_FIELDS))
+                .process(new PartitionRouter(settings.rules()), TypeInformation.of(RoutedEvent.class))
                 .name("route-by-partition-field")
                 .uid("route-by-partition-field")
                 .keyBy(RoutedEvent::key)
+                .connect(ruleChanges.broadcast())
                 .transform("correlate", ALERT_TYPE,
                         new CorrelateOperator(new CorrelateFunction(settings.rules(), settings.maxEvidence())))
                 .uid("correlate");
@@ -125,6 +163,34 @@ public final class CorrelatorJob {
         alerts.sinkTo(io.alertIndex()).name("alert-index").uid("alert-index");
         alerts.sinkTo(io.ncscFeed()).name("ncsc-stix-feed").uid("ncsc-stix-feed");
         return alerts;
+    }
+
+    /**
+     * The records of the rules topic, or none without hot deploy. The rules stream carries no event time: it
+     * declares the maximum watermark, or the operators it feeds (router, correlator) would hold their event
+     * time at the minimum of their two inputs, that is forever at the start.
+     */
+    private static DataStream<PublishedRule> publishedRules(StreamExecutionEnvironment env, Connectors io) {
+        if (io.rules() == null) {
+            // A bounded source of nothing: its readers finish at once.
+            return env.fromSource(new NumberSequenceSource(0, 0), WatermarkStrategy.forGenerator(ctx -> new MaxWatermark<>()), "no-rules-topic")
+                    .uid("no-rules-topic").setParallelism(1)
+                    .flatMap((Long n, org.apache.flink.util.Collector<PublishedRule> out) -> { }, TypeInformation.of(PublishedRule.class))
+                    .setParallelism(1).name("no-rules-topic-records").uid("no-rules-topic-records");
+        }
+        // One reader: the topic is read in order, and an idle second reader would not emit the watermark.
+        return env.fromSource(io.rules(), WatermarkStrategy.<PublishedRule>forGenerator(ctx -> new MaxWatermark<>()), "rules-topic").uid("rules-topic").setParallelism(1);
+    }
+
+    /** Emits the maximum watermark: rule changes take effect in processing time, not event time. */
+    static final class MaxWatermark<T> implements WatermarkGenerator<T> {
+        @Override
+        public void onEvent(T record, long eventTimestamp, WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+        }
     }
 
     /** Submits the job: {@code --config vigil.properties}; environment variables override the file. */

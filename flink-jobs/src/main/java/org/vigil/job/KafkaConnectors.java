@@ -9,10 +9,12 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.vigil.correlate.PublishedRule;
 import org.vigil.event.DeadLetterKafkaSerializer;
 import org.vigil.event.EventFormat;
 import org.vigil.event.EventParser;
 import org.vigil.event.ParseResult;
+import org.vigil.rules.RuleStatus;
 import org.vigil.sink.elasticsearch.ElasticsearchAlertSink;
 import org.vigil.sink.elasticsearch.ElasticsearchSinkOptions;
 import org.vigil.sink.stix.StixBundleMapper;
@@ -35,7 +37,33 @@ public final class KafkaConnectors {
                 new ElasticsearchAlertSink(elasticsearchOptions(config)),
                 stixFeed(config),
                 deadLetterSink(config),
-                atLeastOnceSink(config, new LateEventKafkaSerializer(config.require(VigilOptions.LATE_TOPIC))));
+                atLeastOnceSink(config, new LateEventKafkaSerializer(config.require(VigilOptions.LATE_TOPIC))),
+                config.get(VigilOptions.RULES_TOPIC) == null ? null : rulesSource(config, bounded),
+                config.get(VigilOptions.RULES_TOPIC) == null ? null : ruleStatusSink(config));
+    }
+
+    /**
+     * The rules topic, always read from its start (a restored job continues from its checkpoint's offsets).
+     * A {@code bounded} job reads it to its current end.
+     */
+    public static KafkaSource<PublishedRule> rulesSource(VigilConfig config, boolean bounded) {
+        var builder = KafkaSource.<PublishedRule>builder()
+                .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(config.require(VigilOptions.RULES_TOPIC))
+                .setGroupId(config.require(VigilOptions.KAFKA_GROUP_ID) + "-rules")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RulesTopicDeserializer())
+                .setProperties(config.kafkaClientProperties())
+                .setProperty("partition.discovery.interval.ms", "60000");
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /** The status topic: one JSON record per rules-topic record; a repeat after a restore is harmless. */
+    public static KafkaSink<RuleStatus> ruleStatusSink(VigilConfig config) {
+        return atLeastOnceSink(config, new RuleStatusSerializer(config.require(VigilOptions.RULES_STATUS_TOPIC)));
     }
 
     /** The event source; {@code bounded} stops at the offsets that are latest when the job starts (backfills, tests). */

@@ -93,9 +93,8 @@ final class JobRuns {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(run.parallelism(), flink);
         CorrelatorJob.configure(env, run.config().with(VigilOptions.PARALLELISM, Integer.toString(run.parallelism())));
-        CorrelatorJob.Connectors chaotic = new CorrelatorJob.Connectors(
-                ChaosSource.wrap(connectors.events(), run.name(), run.pauseMicrosPerRecord(), run.fault()),
-                connectors.alertIndex(), connectors.ncscFeed(), connectors.deadLetters(), connectors.lateEvents());
+        CorrelatorJob.Connectors chaotic = connectors.withEvents(
+                ChaosSource.wrap(connectors.events(), run.name(), run.pauseMicrosPerRecord(), run.fault()));
         CorrelatorJob.build(env, CorrelatorJob.Settings.from(run.config()), chaotic);
         return env.executeAsync("vigil-" + run.name());
     }
