@@ -103,7 +103,7 @@ public final class RuleDeploymentGate extends ProcessFunction<PublishedRule, Rul
     }
 
     /** Compiles the rule and deploys it on a scratch runtime, which runs every check a correlator runs. */
-    static void trialDeploy(RuleDefinition rule) throws RuleException {
+    public static void trialDeploy(RuleDefinition rule) throws RuleException {
         new EntityCorrelator(List.of(rule), 1).close();
     }
 }

@@ -92,13 +92,26 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates topics with the given partition count and replication factor 1, and waits until each has leaders. */
     public void createTopics(int partitions, String... names) {
+        createTopics(partitions, Map.of(), names);
+    }
+
+    /**
+     * Creates a compacted topic with one partition (the latest record per key is kept; a tombstone deletes
+     * the key), as the rules topic is.
+     */
+    public void createCompactedTopic(String name) {
+        createTopics(1, Map.of("cleanup.policy", "compact"), name);
+    }
+
+    /** Creates topics with the given partition count, topic configs and replication factor 1; waits for leaders. */
+    public void createTopics(int partitions, Map<String, String> configs, String... names) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
         }
         if (names.length == 0) {
             return;
         }
-        List<NewTopic> topics = Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+        List<NewTopic> topics = Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1).configs(configs)).toList();
         try (Admin admin = admin()) {
             admin.createTopics(topics).all().get();
             awaitLeaders(admin, List.of(names));

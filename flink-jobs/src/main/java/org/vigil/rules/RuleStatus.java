@@ -94,7 +94,7 @@ public record RuleStatus(String ruleId, Integer version, Integer previousVersion
         if (version != null) {
             b.append(" v").append(version);
         }
-        if (previousVersion != null && outcome != RuleOutcome.UNCHANGED) {
+        if (previousVersion != null && !previousVersion.equals(version)) {
             b.append(" (was v").append(previousVersion).append(')');
         }
         if (error != null) {
