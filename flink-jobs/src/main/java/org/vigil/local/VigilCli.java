@@ -11,7 +11,7 @@ import org.vigil.rules.RuleFixtureRunner;
 import org.vigil.rules.RuleFixtures;
 import org.vigil.rules.RuleLoader;
 
-/** The {@code bin/vigil} command line: {@code local} and {@code rules validate|test}. */
+/** The {@code bin/vigil} command line: {@code local} and {@code rules validate|test|deploy}. */
 public final class VigilCli {
     private static final String USAGE = """
             usage: vigil <command> [options]
@@ -23,6 +23,9 @@ public final class VigilCli {
                     --exit-after-demo  exit 0 once the drill's alerts all arrived, 1 after the timeout (default 300 s)
               rules validate [--rules DIR]   compile every rule; errors name the file, line and reason
               rules test [--rules DIR]       run every rule's fixtures on a bare Esper runtime
+              rules deploy [--rules DIR] [--bootstrap-servers HOST:PORT] [--config FILE] [--wait] [--dry-run]
+                                             publish changed rules to the running job's rules topic, undeploy
+                                             removed ones; --wait prints the job's answers (see rules deploy --help)
 
             --rules defaults to ./rules. Each command exits non-zero on failure.
             """;
@@ -35,6 +38,10 @@ public final class VigilCli {
 
     static int run(String[] args) throws Exception {
         List<String> a = new ArrayList<>(List.of(args));
+        if (a.size() >= 2 && a.get(0).equals("rules") && a.get(1).equals("deploy") && (a.contains("--help") || a.contains("-h"))) {
+            System.out.print(RulesDeploy.USAGE);
+            return 0;
+        }
         if (a.isEmpty() || a.contains("--help") || a.contains("-h")) {
             System.out.print(USAGE);
             return a.isEmpty() ? 2 : 0;
@@ -50,6 +57,9 @@ public final class VigilCli {
             }
             case "rules": {
                 String sub = a.isEmpty() ? "" : a.remove(0);
+                if (sub.equals("deploy")) {
+                    return new RulesDeploy(System.out, System.err).run(rules, a);
+                }
                 rejectRest(a);
                 if (sub.equals("validate")) {
                     return validate(rules);
@@ -57,7 +67,7 @@ public final class VigilCli {
                 if (sub.equals("test")) {
                     return test(rules);
                 }
-                System.err.println("vigil rules: expected 'validate' or 'test', got '" + sub + "'\n\n" + USAGE);
+                System.err.println("vigil rules: expected 'validate', 'test' or 'deploy', got '" + sub + "'\n\n" + USAGE);
                 return 2;
             }
             default:

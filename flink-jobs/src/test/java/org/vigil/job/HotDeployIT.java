@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vigil.alert.Alert;
 import org.vigil.local.EmbeddedKafka;
+import org.vigil.local.RulesDeploy;
 import org.vigil.rules.RuleOutcome;
 import org.vigil.rules.RulePaths;
 import org.vigil.rules.RuleRecord;
@@ -176,8 +179,27 @@ class HotDeployIT {
                 .extracting(a -> a.partitionValue() + " v" + a.ruleVersion())
                 .containsExactlyInAnyOrder("alice v1", "bob v1", "carol v3");
 
-        // 5. Deployed again as version 4, then the job stops after a checkpoint that holds it.
-        assertThat(awaitStatus(publish(rule(4, 4, false))).outcome()).isEqualTo(RuleOutcome.DEPLOYED);
+        // 5. Deployed again as version 4 with the command authors use, which waits for the job's answer;
+        //    then the job stops after a checkpoint that holds it.
+        Path rulesDir = Files.createTempDirectory("vigil-hotdeploy-rules");
+        Files.createDirectories(rulesDir.resolve(FILE).getParent());
+        Files.writeString(rulesDir.resolve(FILE), rule(4, 4, false));
+        Path properties = Files.createTempFile("vigil-hotdeploy", ".properties");
+        Files.writeString(properties, String.join("\n",
+                VigilOptions.KAFKA_BOOTSTRAP_SERVERS.key() + "=" + kafka.bootstrapServers(),
+                VigilOptions.RULES_TOPIC.key() + "=hotdeploy.rules",
+                VigilOptions.RULES_STATUS_TOPIC.key() + "=hotdeploy.rules.status"));
+        List<String> deployArgs = List.of("--config", properties.toString(), "--wait", "--timeout", "90");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        assertThat(new RulesDeploy(new PrintStream(printed, true, StandardCharsets.UTF_8), System.err).run(rulesDir, deployArgs))
+                .as("exit code of vigil rules deploy --wait").isZero();
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("publish    " + RULE_ID + " v4 (new)")
+                .contains("deployed   " + RULE_ID + " v4")
+                .contains("the job applied every record");
+        ByteArrayOutputStream secondRun = new ByteArrayOutputStream();
+        assertThat(new RulesDeploy(new PrintStream(secondRun, true, StandardCharsets.UTF_8), System.err).run(rulesDir, deployArgs)).isZero();
+        assertThat(secondRun.toString(StandardCharsets.UTF_8)).contains("nothing to publish");
         failures(phase(5), "frank", "203.0.113.36", 4);
         tick(phase(5).plusSeconds(120));
         assertThat(awaitAlert(alerts, a -> a.ruleId().equals(RULE_ID) && a.partitionValue().equals("frank")).ruleVersion()).isEqualTo(4);
