@@ -222,6 +222,45 @@ class HotDeployIT {
         restored.cancel().get();
     }
 
+    @Test
+    void withoutARulesTopicTheJobRunsItsStartingRulesAndEventTimeStillAdvances() throws Exception {
+        kafka.createTopics(2, "hotdeploy.fixed.events");
+        VigilConfig fixed = config.with(VigilOptions.EVENT_TOPICS, "hotdeploy.fixed.events")
+                .with(VigilOptions.EVENT_TOPIC_FORMATS, "hotdeploy.fixed.events=ecs")
+                .with(VigilOptions.KAFKA_GROUP_ID, "it-hotdeploy-fixed");
+        Configuration flink = new Configuration();
+        flink.setString("restart-strategy.type", "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
+        CorrelatorJob.configure(env, fixed.with(VigilOptions.PARALLELISM, "2"));
+        CorrelatorJob.Connectors io = new CorrelatorJob.Connectors(
+                KafkaConnectors.eventSource(fixed, false),
+                new CollectingSink<>("hotdeploy-fixed"),
+                new CollectingSink<>("hotdeploy-fixed-ncsc"),
+                KafkaConnectors.deadLetterSink(fixed),
+                KafkaConnectors.atLeastOnceSink(fixed, new LateEventKafkaSerializer("hotdeploy.late")));
+        CorrelatorJob.build(env, CorrelatorJob.Settings.from(fixed), io);
+        JobClient job = env.executeAsync("hotdeploy-fixed");
+        try {
+            // The event source is unbounded, so only a watermark that follows the events releases them.
+            for (int i = 0; i < 5; i++) {
+                sendTo("hotdeploy.fixed.events", 0, logon(phase(1).plusSeconds(10L * i), "root", "203.0.113.40", "failure"));
+            }
+            sendTo("hotdeploy.fixed.events", 0, logon(phase(1).plusSeconds(55), "root", "203.0.113.40", "success"));
+            for (int partition = 0; partition < 2; partition++) {
+                ObjectNode flow = event(phase(1).plusSeconds(120));
+                flow.withObjectProperty("event").putArray("category").add("network");
+                flow.withObjectProperty("source").put("ip", "10.1.0.9");
+                sendTo("hotdeploy.fixed.events", partition, flow);
+            }
+            producer.flush();
+            Alert alert = awaitAlert("hotdeploy-fixed", a -> a.partitionValue().equals("203.0.113.40"));
+            assertThat(alert.ruleId()).isEqualTo("vigil-brute-force-then-success");
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
     /** Starts the job on a MiniCluster at parallelism 2, restarts disabled, optionally from a checkpoint. */
     private static JobClient start(String alertSink, Path restoreFrom) throws Exception {
         Configuration flink = new Configuration();
@@ -372,7 +411,11 @@ class HotDeployIT {
     }
 
     private static void send(int partition, ObjectNode event) {
-        producer.send(new ProducerRecord<>("hotdeploy.events", partition, null, event.toString().getBytes(StandardCharsets.UTF_8)));
+        sendTo("hotdeploy.events", partition, event);
+    }
+
+    private static void sendTo(String topic, int partition, ObjectNode event) {
+        producer.send(new ProducerRecord<>(topic, partition, null, event.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The newest completed checkpoint the cancelled job retained. */
