@@ -57,6 +57,8 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private final List<RuleDefinition> initialRules;
     private final int maxEvidence;
 
+    /** Set by {@link CorrelateOperator} before {@link #open} when restored: the rules of the checkpoint. */
+    private transient List<RuleDefinition> restoredRules;
     private transient Map<String, RuleDefinition> rules;
     private transient Map<String, Long> horizonMillisByField;
     private transient EntityCorrelator correlator;
@@ -110,7 +112,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        install(initialRules);
+        install(restoredRules != null ? restoredRules : initialRules);
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         retained = getRuntimeContext().getMapState(retainedDescriptor());
         retainedHorizon = getRuntimeContext().getState(retainedHorizonDescriptor());
@@ -141,8 +143,13 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         return initialRules;
     }
 
-    /** Replaces the rules in force (at open: the start's rules, or those of a restored checkpoint). */
-    void install(Collection<RuleDefinition> ruleSet) throws RuleException {
+    /** Makes {@link #open} start with the rules in force at the restored checkpoint instead of the initial ones. */
+    void restoreRules(List<RuleDefinition> ruleSet) {
+        restoredRules = List.copyOf(ruleSet);
+    }
+
+    /** Replaces the rules in force. */
+    private void install(Collection<RuleDefinition> ruleSet) throws RuleException {
         if (correlator != null) {
             correlator.close();
         }

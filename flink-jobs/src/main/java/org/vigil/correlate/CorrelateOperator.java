@@ -33,15 +33,16 @@ public final class CorrelateOperator extends CoBroadcastWithKeyedOperator<String
 
     @Override
     public void open() throws Exception {
-        super.open();
         CorrelateFunction function = (CorrelateFunction) userFunction;
         BroadcastState<String, String> deployed = getOperatorStateBackend().getBroadcastState(CorrelateFunction.DEPLOYED_RULES);
         List<RuleDefinition> atCheckpoint = restored ? CorrelateFunction.stored(deployed) : null;
         if (atCheckpoint != null) {
-            function.install(atCheckpoint);
+            function.restoreRules(atCheckpoint);
         } else {
+            // Started without state, or from a checkpoint taken before rules were kept in it.
             CorrelateFunction.store(deployed, function.initialRules());
         }
+        super.open();
         if (!restored) {
             return;
         }

@@ -9,6 +9,9 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -20,6 +23,7 @@ import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,16 +35,13 @@ import org.vigil.correlate.PublishedRule;
 import org.vigil.correlate.RoutedEvent;
 import org.vigil.correlate.RuleChange;
 import org.vigil.correlate.RuleDeploymentGate;
-import org.vigil.rules.RuleStatus;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.vigil.event.DeadLetter;
 import org.vigil.event.ParseResult;
 import org.vigil.event.SecurityEvent;
 import org.vigil.event.SecurityEventTypeInfo;
 import org.vigil.rules.RuleDefinition;
 import org.vigil.rules.RuleLoader;
+import org.vigil.rules.RuleStatus;
 
 /**
  * The correlator job: events (parsed in the source) are split from dead letters, routed once per partition
@@ -137,7 +138,7 @@ public final class CorrelatorJob {
         events.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
                 .sinkTo(io.deadLetters()).name("dead-letter-topic").uid("dead-letter-topic");
 
-        SingleOutputStreamOperator<RuleChange> ruleChanges = publishedRules(env, io)
+        SingleOutputStreamOperator<RuleChange> ruleChanges = publishedRules(env, io, events)
                 .process(new RuleDeploymentGate(settings.rules()), TypeInformation.of(RuleChange.class))
                 .name(RuleDeploymentGate.TASK)
                 .uid(RuleDeploymentGate.TASK)
@@ -148,7 +149,7 @@ public final class CorrelatorJob {
         }
 
         SingleOutputStreamOperator<Alert> alerts = events
-                .connect(ruleChanges.broadcast(PartitionRouter.RULE_FIELDS))
+                .connect(ruleChanges.broadcast())
                 .process(new PartitionRouter(settings.rules()), TypeInformation.of(RoutedEvent.class))
                 .name("route-by-partition-field")
                 .uid("route-by-partition-field")
@@ -166,20 +167,21 @@ public final class CorrelatorJob {
     }
 
     /**
-     * The records of the rules topic, or none without hot deploy. The rules stream carries no event time: it
-     * declares the maximum watermark, or the operators it feeds (router, correlator) would hold their event
-     * time at the minimum of their two inputs, that is forever at the start.
+     * The records of the rules topic, or none without hot deploy. The rules topic carries no event time: its
+     * source declares the maximum watermark, or the operators it feeds (router, correlator) would hold their
+     * event time at the minimum of their two inputs, that is forever at the start.
      */
-    private static DataStream<PublishedRule> publishedRules(StreamExecutionEnvironment env, Connectors io) {
+    private static DataStream<PublishedRule> publishedRules(StreamExecutionEnvironment env, Connectors io,
+                                                            DataStream<SecurityEvent> events) {
         if (io.rules() == null) {
-            // A bounded source of nothing: its readers finish at once.
-            return env.fromSource(new NumberSequenceSource(0, 0), WatermarkStrategy.forGenerator(ctx -> new MaxWatermark<>()), "no-rules-topic")
-                    .uid("no-rules-topic").setParallelism(1)
-                    .flatMap((Long n, org.apache.flink.util.Collector<PublishedRule> out) -> { }, TypeInformation.of(PublishedRule.class))
-                    .setParallelism(1).name("no-rules-topic-records").uid("no-rules-topic-records");
+            // No rules topic: an empty stream derived from the events, so it carries their event time and ends
+            // with them (a separate empty source would finish at once and leave finished tasks in savepoints).
+            return events.flatMap((SecurityEvent e, Collector<PublishedRule> out) -> { }, TypeInformation.of(PublishedRule.class))
+                    .name("no-rules-topic").uid("no-rules-topic");
         }
-        // One reader: the topic is read in order, and an idle second reader would not emit the watermark.
-        return env.fromSource(io.rules(), WatermarkStrategy.<PublishedRule>forGenerator(ctx -> new MaxWatermark<>()), "rules-topic").uid("rules-topic").setParallelism(1);
+        // One reader, so the topic is read in order and no reader without a partition holds the watermark back.
+        WatermarkStrategy<PublishedRule> noEventTime = WatermarkStrategy.forGenerator(ctx -> new MaxWatermark<>());
+        return env.fromSource(io.rules(), noEventTime, "rules-topic").uid("rules-topic").setParallelism(1);
     }
 
     /** Emits the maximum watermark: rule changes take effect in processing time, not event time. */
@@ -189,7 +191,7 @@ public final class CorrelatorJob {
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
         }
     }
 

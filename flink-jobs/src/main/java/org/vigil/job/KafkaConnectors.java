@@ -30,7 +30,10 @@ public final class KafkaConnectors {
         return from(config, false);
     }
 
-    /** Every connector; a {@code bounded} job reads the event topics up to their current end, then finishes. */
+    /**
+     * Every connector; a {@code bounded} job reads the event topics up to their current end, then finishes,
+     * and runs the rules it starts with (no rules topic).
+     */
     public static CorrelatorJob.Connectors from(VigilConfig config, boolean bounded) {
         return new CorrelatorJob.Connectors(
                 eventSource(config, bounded),
@@ -38,27 +41,26 @@ public final class KafkaConnectors {
                 stixFeed(config),
                 deadLetterSink(config),
                 atLeastOnceSink(config, new LateEventKafkaSerializer(config.require(VigilOptions.LATE_TOPIC))),
-                config.get(VigilOptions.RULES_TOPIC) == null ? null : rulesSource(config, bounded),
-                config.get(VigilOptions.RULES_TOPIC) == null ? null : ruleStatusSink(config));
+                hotDeploy(config, bounded) ? rulesSource(config) : null,
+                hotDeploy(config, bounded) ? ruleStatusSink(config) : null);
     }
 
-    /**
-     * The rules topic, always read from its start (a restored job continues from its checkpoint's offsets).
-     * A {@code bounded} job reads it to its current end.
-     */
-    public static KafkaSource<PublishedRule> rulesSource(VigilConfig config, boolean bounded) {
-        var builder = KafkaSource.<PublishedRule>builder()
+    /** Rules change at run time unless the rules topic is unset or the job is a bounded run (a backfill). */
+    private static boolean hotDeploy(VigilConfig config, boolean bounded) {
+        return !bounded && config.get(VigilOptions.RULES_TOPIC) != null;
+    }
+
+    /** The rules topic, always read from its start (a restored job continues from its checkpoint's offsets). */
+    public static KafkaSource<PublishedRule> rulesSource(VigilConfig config) {
+        return KafkaSource.<PublishedRule>builder()
                 .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))
                 .setTopics(config.require(VigilOptions.RULES_TOPIC))
                 .setGroupId(config.require(VigilOptions.KAFKA_GROUP_ID) + "-rules")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new RulesTopicDeserializer())
                 .setProperties(config.kafkaClientProperties())
-                .setProperty("partition.discovery.interval.ms", "60000");
-        if (bounded) {
-            builder.setBounded(OffsetsInitializer.latest());
-        }
-        return builder.build();
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
     }
 
     /** The status topic: one JSON record per rules-topic record; a repeat after a restore is harmless. */

@@ -277,7 +277,7 @@ class HotDeployIT {
                 new CollectingSink<>(alertSink + "-ncsc"),
                 KafkaConnectors.deadLetterSink(config),
                 KafkaConnectors.atLeastOnceSink(config, new LateEventKafkaSerializer("hotdeploy.late")),
-                KafkaConnectors.rulesSource(config, false),
+                KafkaConnectors.rulesSource(config),
                 KafkaConnectors.ruleStatusSink(config));
         CorrelatorJob.build(env, CorrelatorJob.Settings.from(config), io);
         JobClient job = env.executeAsync(alertSink);
