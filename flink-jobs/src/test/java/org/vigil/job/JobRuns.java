@@ -80,6 +80,11 @@ final class JobRuns {
     /** Starts the job with the given connectors, the event source wrapped in a {@link ChaosSource}. */
     JobClient start(Run run, CorrelatorJob.Connectors connectors) throws Exception {
         Configuration flink = new Configuration();
+        // Few network buffers, so the paced source cannot read far ahead of the correlator into the buffers of
+        // the job's network exchanges (source to router, router to correlator): the failures planned at a record
+        // count then happen after checkpoints have completed, as in a job under load.
+        flink.setString("taskmanager.network.memory.buffers-per-channel", "1");
+        flink.setString("taskmanager.network.memory.floating-buffers-per-gate", "2");
         if (run.fault().kind() == ChaosSource.FaultKind.NONE) {
             // Any failure must fail the test, not be hidden by a restart.
             flink.setString("restart-strategy.type", "none");
