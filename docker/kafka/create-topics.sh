@@ -57,5 +57,19 @@ create_compacted vigil.intel.botnet
 create_compacted vigil.intel.iocs
 create_compacted vigil.intel.vulns
 
+# Rules deployed to the running job by 'bin/vigil rules deploy' (key: rule id,
+# value: the rule file; a tombstone undeploys). Compacted, so the latest record
+# per rule is kept for ever; one partition, so changes apply in publish order.
+# Tombstones stay 30 days: a job started without state within that time sees
+# the undeploy too (after it, keep rules.dir in step with what is deployed).
+echo "kafka-init: vigil.rules (1 partition, compacted)"
+"$TOPICS_CMD" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists \
+  --topic vigil.rules --partitions 1 --replication-factor 1 \
+  --config cleanup.policy=compact --config "delete.retention.ms=$((30 * DAY_MS))" \
+  --config min.insync.replicas=1
+# What the job did with each rules-topic record (deployed, replaced, undeployed,
+# unchanged, refused with the error), as JSON keyed by rule id.
+create vigil.rules.status 1 $((30 * DAY_MS))
+
 echo "kafka-init: topics now on the broker:"
 "$TOPICS_CMD" --bootstrap-server "$BOOTSTRAP" --list

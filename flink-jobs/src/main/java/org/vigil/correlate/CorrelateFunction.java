@@ -1,43 +1,66 @@
 package org.vigil.correlate;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vigil.alert.Alert;
 import org.vigil.event.SecurityEvent;
 import org.vigil.event.SecurityEventTypeInfo;
 import org.vigil.rules.RuleDefinition;
+import org.vigil.rules.RuleException;
+import org.vigil.rules.RuleRecord;
 
 /**
  * Correlates routed events with Esper in event time: each key's events wait in Flink state until the
  * watermark passes them, then go to this instance's {@link EntityCorrelator} in timestamp order (ties by
  * event id), so the alerts do not depend on arrival order. Events already behind the watermark go to
- * {@link #LATE_EVENTS}.
+ * {@link #LATE_EVENTS}. Rule changes arrive on the broadcast input and are swapped in while the job runs.
  *
  * <p>Flink state is the source of truth: released events stay in {@code retained-events} for their rules'
- * horizon, so that {@link CorrelateOperator} can rebuild Esper's windows and patterns after a restore.
+ * horizon, so that {@link CorrelateOperator} can rebuild Esper's windows and patterns after a restore and a
+ * newly deployed rule can be warmed up with them; the rules in force are kept in {@link #DEPLOYED_RULES}.
  */
-public final class CorrelateFunction extends KeyedProcessFunction<String, RoutedEvent, Alert> {
+public final class CorrelateFunction extends KeyedBroadcastProcessFunction<String, RoutedEvent, RuleChange, Alert> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(CorrelateFunction.class);
 
     /** Events that arrived after the watermark passed their timestamp; counted and written out, never dropped. */
     public static final OutputTag<SecurityEvent> LATE_EVENTS = new OutputTag<>("late-events", SecurityEventTypeInfo.INSTANCE);
 
-    private final List<RuleDefinition> rules;
-    private final int maxEvidence;
-    private final Map<String, Long> horizonMillisByField = new HashMap<>();
+    /**
+     * The rules in force on this instance, by id, as {@link RuleRecord} JSON, plus the entry {@link #RULE_SET_MARKER}
+     * once written: a checkpoint taken before hot deploy existed has no marker and keeps the rules of the start.
+     */
+    public static final MapStateDescriptor<String, String> DEPLOYED_RULES =
+            new MapStateDescriptor<>("deployed-rules", Types.STRING, Types.STRING);
+    /** Not a valid rule id, so it cannot collide with one. */
+    static final String RULE_SET_MARKER = "";
 
+    private final List<RuleDefinition> initialRules;
+    private final int maxEvidence;
+
+    /** Set by {@link CorrelateOperator} before {@link #open} when restored: the rules of the checkpoint. */
+    private transient List<RuleDefinition> restoredRules;
+    private transient Map<String, RuleDefinition> rules;
+    private transient Map<String, Long> horizonMillisByField;
     private transient EntityCorrelator correlator;
     private transient AlertSuppressor suppressor;
     private transient MapState<String, Long> suppressedUntil;
@@ -46,23 +69,22 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
     private transient TimerService timers;
     private transient MapState<Long, List<SecurityEvent>> pending;
     private transient MapState<Long, List<SecurityEvent>> retained;
+    private transient ValueState<Long> retainedHorizon;
     private transient Counter lateEvents;
     private transient Counter correlatedEvents;
+    private transient Counter eventsWithoutRule;
     private transient Counter alerts;
     private transient Counter suppressedMatches;
+    private transient Counter ruleChanges;
+    private transient Counter ruleChangeFailures;
 
+    /** {@code rules}: the rules in force when the job starts without state (may be empty). */
     public CorrelateFunction(List<RuleDefinition> rules, int maxEvidence) {
-        if (rules.isEmpty()) {
-            throw new IllegalArgumentException("rules must not be empty");
-        }
         if (maxEvidence < 1) {
             throw new IllegalArgumentException("maxEvidence must be at least 1, got " + maxEvidence);
         }
-        this.rules = List.copyOf(rules);
+        this.initialRules = List.copyOf(rules);
         this.maxEvidence = maxEvidence;
-        for (RuleDefinition rule : rules) {
-            horizonMillisByField.merge(rule.metadata().partitionField(), rule.metadata().horizon().toMillis(), Math::max);
-        }
     }
 
     /** Events waiting for the watermark, by timestamp. */
@@ -75,6 +97,14 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
         return new MapStateDescriptor<>("retained-events", Types.LONG, Types.LIST(SecurityEventTypeInfo.INSTANCE));
     }
 
+    /**
+     * The horizon (millis) the key's retained events have clean-up timers for; when rule changes alter the
+     * horizon of the key's field, the next timer re-schedules them.
+     */
+    static ValueStateDescriptor<Long> retainedHorizonDescriptor() {
+        return new ValueStateDescriptor<>("retained-horizon", Types.LONG);
+    }
+
     /** Per key and rule (and 'per' columns): the event time until which repeats are suppressed. */
     static MapStateDescriptor<String, Long> suppressionDescriptor() {
         return new MapStateDescriptor<>("suppressed-until", Types.STRING, Types.LONG);
@@ -82,10 +112,10 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        correlator = new EntityCorrelator(rules, maxEvidence);
-        suppressor = new AlertSuppressor(rules);
+        install(restoredRules != null ? restoredRules : initialRules);
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         retained = getRuntimeContext().getMapState(retainedDescriptor());
+        retainedHorizon = getRuntimeContext().getState(retainedHorizonDescriptor());
         suppressedUntil = getRuntimeContext().getMapState(suppressionDescriptor());
         deadlines = new AlertSuppressor.Deadlines() {
             @Override
@@ -101,12 +131,110 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
         };
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
         correlatedEvents = getRuntimeContext().getMetricGroup().counter("correlatedEvents");
+        eventsWithoutRule = getRuntimeContext().getMetricGroup().counter("eventsWithoutRule");
         alerts = getRuntimeContext().getMetricGroup().counter("alerts");
         suppressedMatches = getRuntimeContext().getMetricGroup().counter("suppressedMatches");
+        ruleChanges = getRuntimeContext().getMetricGroup().counter("ruleChanges");
+        ruleChangeFailures = getRuntimeContext().getMetricGroup().counter("ruleChangeFailures");
+    }
+
+    /** The rules this function starts with when the job has no state. */
+    List<RuleDefinition> initialRules() {
+        return initialRules;
+    }
+
+    /** Makes {@link #open} start with the rules in force at the restored checkpoint instead of the initial ones. */
+    void restoreRules(List<RuleDefinition> ruleSet) {
+        restoredRules = List.copyOf(ruleSet);
+    }
+
+    /** Replaces the rules in force. */
+    private void install(Collection<RuleDefinition> ruleSet) throws RuleException {
+        if (correlator != null) {
+            correlator.close();
+        }
+        rules = new LinkedHashMap<>();
+        ruleSet.forEach(r -> rules.put(r.id(), r));
+        correlator = new EntityCorrelator(List.copyOf(ruleSet), maxEvidence);
+        rulesChanged();
+    }
+
+    private void rulesChanged() {
+        horizonMillisByField = new HashMap<>();
+        for (RuleDefinition rule : rules.values()) {
+            horizonMillisByField.merge(rule.metadata().partitionField(), rule.metadata().horizon().toMillis(), Math::max);
+        }
+        suppressor = new AlertSuppressor(List.copyOf(rules.values()));
+    }
+
+    /** Writes the rules in force to the broadcast state that checkpoints carry. */
+    static void store(BroadcastState<String, String> state, Collection<RuleDefinition> ruleSet) throws Exception {
+        state.clear();
+        state.put(RULE_SET_MARKER, "");
+        for (RuleDefinition rule : ruleSet) {
+            state.put(rule.id(), RuleRecord.of(rule).toJson());
+        }
+    }
+
+    /** The rules kept in broadcast state, or null when it holds none (a job started, not restored, or an old checkpoint). */
+    static List<RuleDefinition> stored(BroadcastState<String, String> state) throws Exception {
+        if (!state.contains(RULE_SET_MARKER)) {
+            return null;
+        }
+        List<RuleDefinition> ruleSet = new ArrayList<>();
+        for (Map.Entry<String, String> e : state.entries()) {
+            if (!e.getKey().equals(RULE_SET_MARKER)) {
+                ruleSet.add(RuleRecord.parse(e.getValue()).definition());
+            }
+        }
+        ruleSet.sort(Comparator.comparing(RuleDefinition::id));
+        return ruleSet;
+    }
+
+    /** The rules in force on this instance, by id. */
+    Collection<RuleDefinition> rules() {
+        return rules.values();
     }
 
     @Override
-    public void processElement(RoutedEvent routed, Context ctx, Collector<Alert> out) throws Exception {
+    public void processBroadcastElement(RuleChange change, Context ctx, Collector<Alert> out) throws Exception {
+        try {
+            if (change.isUndeploy()) {
+                correlator.undeploy(change.ruleId);
+                rules.remove(change.ruleId);
+            } else {
+                RuleDefinition rule = change.rule();
+                String field = rule.metadata().partitionField();
+                // Warm the new rule up with what this instance's keys of its field retain, so a swap does not
+                // forget an attack in progress. Only what the retention so far kept is there to see.
+                List<RoutedEvent> warmUp = new ArrayList<>();
+                ctx.applyToKeyedState(retainedDescriptor(), (key, state) -> {
+                    if (RoutedEvent.fieldOfKey(key).equals(field)) {
+                        for (List<SecurityEvent> atTimestamp : state.values()) {
+                            for (SecurityEvent event : atTimestamp) {
+                                warmUp.add(new RoutedEvent(field, RoutedEvent.valueOfKey(key), event));
+                            }
+                        }
+                    }
+                });
+                correlator.deploy(rule, warmUp);
+                rules.put(rule.id(), rule);
+            }
+        } catch (RuleException | RuntimeException e) {
+            // The gate compiled and trial-deployed the rule before broadcasting it, so this is not expected;
+            // failing the job would fail again on every restart, so the rule in force before stays.
+            ruleChangeFailures.inc();
+            LOG.error("rule change {} could not be applied on subtask {}; the rules in force before stay", change,
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), e);
+            return;
+        }
+        ruleChanges.inc();
+        rulesChanged();
+        store(ctx.getBroadcastState(DEPLOYED_RULES), rules.values());
+    }
+
+    @Override
+    public void processElement(RoutedEvent routed, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
         long timestamp = routed.event.timestampMillis();
         if (timestamp <= ctx.timerService().currentWatermark()) {
             lateEvents.inc();
@@ -122,25 +250,41 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
         timers = ctx.timerService();
         String key = ctx.getCurrentKey();
         String field = RoutedEvent.fieldOfKey(key);
-        long horizon = horizonMillisByField.get(field);
-        // A timer at t also ends the horizon of the events released at t - horizon; one without events due is
-        // the end of a suppression period.
-        retained.remove(timestamp - horizon);
+        long horizon = horizonMillisByField.getOrDefault(field, 0L);
+        Long scheduled = retainedHorizon.value();
+        if (scheduled != null && scheduled != horizon) {
+            rescheduleRetained(timestamp, horizon);
+        } else {
+            // A timer at t also ends the horizon of the events released at t - horizon.
+            retained.remove(timestamp - horizon);
+        }
 
         List<SecurityEvent> due = pending.get(timestamp);
         if (due == null) {
+            // The end of a horizon or of a suppression period.
             forgetSuppressionsDueBy(timestamp);
             // Output that time alone completes (an absence, a guard running out) must not wait for a later event,
             // which after a quiet key or at the end of a bounded input never comes.
             for (Alert alert : correlator.advanceTo(timestamp)) {
                 emit(alert, out);
             }
+            if (scheduled != null && retained.isEmpty()) {
+                retainedHorizon.clear();
+            }
             return;
         }
         pending.remove(timestamp);
+        if (!correlator.handles(field)) {
+            // The rules of this field were undeployed while the events waited; the event's other routes stay.
+            eventsWithoutRule.inc(due.size());
+            return;
+        }
         List<SecurityEvent> ordered = new ArrayList<>(due);
         ordered.sort(Comparator.comparing(SecurityEvent::id));
         retained.put(timestamp, ordered);
+        if (scheduled == null) {
+            retainedHorizon.update(horizon);
+        }
         ctx.timerService().registerEventTimeTimer(timestamp + horizon);
         String value = RoutedEvent.valueOfKey(key);
         for (SecurityEvent event : ordered) {
@@ -149,6 +293,25 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
                 emit(alert, out);
             }
         }
+    }
+
+    /**
+     * The horizon of the key's field changed (a rule deployed or undeployed): drops retained events now
+     * outside it and schedules the clean-up of the others at the new horizon.
+     */
+    private void rescheduleRetained(long now, long horizon) throws Exception {
+        List<Long> expired = new ArrayList<>();
+        for (Long at : retained.keys()) {
+            if (at + horizon <= now) {
+                expired.add(at);
+            } else {
+                timers.registerEventTimeTimer(at + horizon);
+            }
+        }
+        for (Long at : expired) {
+            retained.remove(at);
+        }
+        retainedHorizon.update(horizon);
     }
 
     private void emit(Alert alert, Collector<Alert> out) throws Exception {
@@ -181,10 +344,11 @@ public final class CorrelateFunction extends KeyedProcessFunction<String, Routed
      */
     void replay(List<RoutedEvent> retainedEvents) {
         List<RoutedEvent> ordered = new ArrayList<>(retainedEvents);
-        ordered.sort(Comparator.<RoutedEvent>comparingLong(r -> r.event.timestampMillis())
-                .thenComparing((RoutedEvent r) -> r.key()).thenComparing((RoutedEvent r) -> r.event.id()));
+        ordered.sort(EntityCorrelator.REPLAY_ORDER);
         for (RoutedEvent r : ordered) {
-            correlator.process(r.field, r.value, r.event);
+            if (correlator.handles(r.field)) {
+                correlator.process(r.field, r.value, r.event);
+            }
         }
     }
 

@@ -2,24 +2,27 @@ package org.vigil.correlate;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.vigil.alert.Alert;
 import org.vigil.event.SecurityEvent;
+import org.vigil.rules.RuleDefinition;
 
 /**
- * Runs {@link CorrelateFunction} and, when the operator is restored from a checkpoint or savepoint (also at
- * another parallelism), rebuilds Esper's in-memory state from the retained events of all its keys before
- * the first new event, so a restored job raises exactly the alerts an uninterrupted one would.
+ * Runs {@link CorrelateFunction} with the rule changes on its broadcast input and, when the operator is
+ * restored from a checkpoint or savepoint (also at another parallelism), reinstates the rules that were in
+ * force at that checkpoint and rebuilds Esper's in-memory state from the retained events of all its keys
+ * before the first new event, so a restored job raises exactly the alerts an uninterrupted one would.
  */
-public final class CorrelateOperator extends KeyedProcessOperator<String, RoutedEvent, Alert> {
+public final class CorrelateOperator extends CoBroadcastWithKeyedOperator<String, RoutedEvent, RuleChange, Alert> {
     private static final long serialVersionUID = 1L;
     private transient boolean restored;
 
     public CorrelateOperator(CorrelateFunction function) {
-        super(function);
+        super(function, List.of(CorrelateFunction.DEPLOYED_RULES));
     }
 
     @Override
@@ -30,6 +33,15 @@ public final class CorrelateOperator extends KeyedProcessOperator<String, Routed
 
     @Override
     public void open() throws Exception {
+        CorrelateFunction function = (CorrelateFunction) userFunction;
+        BroadcastState<String, String> deployed = getOperatorStateBackend().getBroadcastState(CorrelateFunction.DEPLOYED_RULES);
+        List<RuleDefinition> atCheckpoint = restored ? CorrelateFunction.stored(deployed) : null;
+        if (atCheckpoint != null) {
+            function.restoreRules(atCheckpoint);
+        } else {
+            // Started without state, or from a checkpoint taken before rules were kept in it.
+            CorrelateFunction.store(deployed, function.initialRules());
+        }
         super.open();
         if (!restored) {
             return;
@@ -43,6 +55,6 @@ public final class CorrelateOperator extends KeyedProcessOperator<String, Routed
                         }
                     }
                 });
-        ((CorrelateFunction) userFunction).replay(events);
+        function.replay(events);
     }
 }

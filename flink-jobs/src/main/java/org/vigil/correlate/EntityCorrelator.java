@@ -22,26 +22,30 @@ import org.vigil.rules.RuleException;
 import org.vigil.rules.RuleMetadata;
 
 /**
- * Runs a set of rules over routed events with Esper: one runtime per partition field, an external clock
- * advanced from event time, and the {@code alert} statements' rows turned into {@link Alert}s.
+ * Runs a set of rules over routed events with Esper: one runtime per rule (so a rule can be deployed,
+ * warmed up and swapped without touching the others), an external clock advanced from event time, and the
+ * {@code alert} statements' rows turned into {@link Alert}s. An event routed under a partition field goes
+ * to each rule partitioned by that field once.
  *
  * <p>Callers feed events in event-time order; each call returns the alerts it completed. Not thread-safe.
  */
 public final class EntityCorrelator implements AutoCloseable {
-    private final Map<String, EPRuntime> runtimes = new TreeMap<>();
+    /** A deployed rule: its own Esper runtime and the rule it runs. */
+    private record RuleRuntime(RuleDefinition rule, EPRuntime runtime) {}
+
+    private final Map<String, RuleRuntime> byRuleId = new TreeMap<>();
+    private final Map<String, List<RuleRuntime>> byField = new TreeMap<>();
     private final List<Alert> completed = new ArrayList<>();
     private final int maxEvidence;
+    private final RuleCompiler compiler = new RuleCompiler();
     private long currentTime = Long.MIN_VALUE;
 
     /** Compiles and deploys the rules; a rule that does not compile is refused with its file and line. */
     public EntityCorrelator(List<RuleDefinition> rules, int maxEvidence) throws RuleException {
         this.maxEvidence = maxEvidence;
-        RuleCompiler compiler = new RuleCompiler();
         try {
             for (RuleDefinition rule : rules) {
-                EPCompiled compiled = compiler.compile(rule);
-                EPRuntime runtime = runtimes.computeIfAbsent(rule.metadata().partitionField(), f -> newRuntime(compiler));
-                deploy(runtime, compiled, rule);
+                deploy(rule, List.of());
             }
         } catch (RuleException | RuntimeException e) {
             close();
@@ -49,12 +53,70 @@ public final class EntityCorrelator implements AutoCloseable {
         }
     }
 
+    /**
+     * Deploys {@code rule}, replacing the running rule of the same id only once the new one is compiled,
+     * deployed and warmed up: {@code warmUp} (events already correlated under the rule's partition field,
+     * any order) is fed to the new rule alone with its output discarded, so it joins attacks in progress.
+     * On failure the running rule is left as it was.
+     */
+    public void deploy(RuleDefinition rule, List<RoutedEvent> warmUp) throws RuleException {
+        EPCompiled compiled = compiler.compile(rule);
+        EPRuntime runtime = newRuntime(compiler);
+        try {
+            deploy(runtime, compiled, rule);
+            List<RoutedEvent> ordered = new ArrayList<>(warmUp);
+            ordered.sort(REPLAY_ORDER);
+            for (RoutedEvent r : ordered) {
+                runtime.getEventService().advanceTime(r.event.timestampMillis());
+                runtime.getEventService().sendEventMap(EsperEventType.toEsper(r.event, r.value), EsperEventType.NAME);
+            }
+            if (currentTime != Long.MIN_VALUE) {
+                runtime.getEventService().advanceTime(currentTime);
+            }
+        } catch (RuleException | RuntimeException e) {
+            runtime.destroy();
+            completed.clear();
+            throw e;
+        }
+        // What the warm-up completed happened before the deployment: the new rule reports only what follows.
+        completed.clear();
+        RuleRuntime replaced = byRuleId.put(rule.id(), new RuleRuntime(rule, runtime));
+        if (replaced != null) {
+            replaced.runtime().destroy();
+        }
+        rebuildFieldIndex();
+    }
+
+    /** Removes the rule with this id; false when none runs. */
+    public boolean undeploy(String ruleId) {
+        RuleRuntime removed = byRuleId.remove(ruleId);
+        if (removed == null) {
+            return false;
+        }
+        removed.runtime().destroy();
+        rebuildFieldIndex();
+        return true;
+    }
+
+    private void rebuildFieldIndex() {
+        byField.clear();
+        for (RuleRuntime r : byRuleId.values()) {
+            byField.computeIfAbsent(r.rule().metadata().partitionField(), f -> new ArrayList<>()).add(r);
+        }
+    }
+
+    /** Replay and warm-up order: event time, then key, then event id, as the job first processed them. */
+    static final java.util.Comparator<RoutedEvent> REPLAY_ORDER = java.util.Comparator
+            .<RoutedEvent>comparingLong(r -> r.event.timestampMillis())
+            .thenComparing((RoutedEvent r) -> r.key()).thenComparing((RoutedEvent r) -> r.event.id());
+
     private static EPRuntime newRuntime(RuleCompiler compiler) {
         // A unique URI: several operator instances share one JVM in a MiniCluster.
         EPRuntime runtime = EPRuntimeProvider.getRuntime("vigil-" + UUID.randomUUID(), compiler.runtimeConfiguration());
         try {
             runtime.getDeploymentService().deploy(compiler.base());
         } catch (EPDeployException e) {
+            runtime.destroy();
             throw new IllegalStateException("cannot deploy Vigil's base module: " + e.getMessage(), e);
         }
         return runtime;
@@ -84,7 +146,12 @@ public final class EntityCorrelator implements AutoCloseable {
 
     /** The partition fields the rules use; events are routed once per field. */
     public java.util.Set<String> partitionFields() {
-        return runtimes.keySet();
+        return java.util.Collections.unmodifiableSet(byField.keySet());
+    }
+
+    /** True when at least one rule is partitioned by {@code partitionField}. */
+    public boolean handles(String partitionField) {
+        return byField.containsKey(partitionField);
     }
 
     /** Current event time of the Esper clocks, epoch millis. */
@@ -96,8 +163,8 @@ public final class EntityCorrelator implements AutoCloseable {
     public List<Alert> advanceTo(long timeMillis) {
         if (timeMillis > currentTime) {
             currentTime = timeMillis;
-            for (EPRuntime runtime : runtimes.values()) {
-                runtime.getEventService().advanceTime(timeMillis);
+            for (RuleRuntime r : byRuleId.values()) {
+                r.runtime().getEventService().advanceTime(timeMillis);
             }
         }
         return drain();
@@ -105,12 +172,15 @@ public final class EntityCorrelator implements AutoCloseable {
 
     /** Feeds one event routed under {@code partitionField} = {@code partitionValue}; returns completed alerts. */
     public List<Alert> process(String partitionField, String partitionValue, SecurityEvent event) {
-        EPRuntime runtime = runtimes.get(partitionField);
-        if (runtime == null) {
+        List<RuleRuntime> rules = byField.get(partitionField);
+        if (rules == null) {
             throw new IllegalArgumentException("no rule is partitioned by " + partitionField);
         }
         advanceTo(event.timestampMillis());
-        runtime.getEventService().sendEventMap(EsperEventType.toEsper(event, partitionValue), EsperEventType.NAME);
+        Map<String, Object> esperEvent = EsperEventType.toEsper(event, partitionValue);
+        for (RuleRuntime r : rules) {
+            r.runtime().getEventService().sendEventMap(esperEvent, EsperEventType.NAME);
+        }
         return drain();
     }
 
@@ -222,9 +292,10 @@ public final class EntityCorrelator implements AutoCloseable {
 
     @Override
     public void close() {
-        for (EPRuntime runtime : runtimes.values()) {
-            runtime.destroy();
+        for (RuleRuntime r : byRuleId.values()) {
+            r.runtime().destroy();
         }
-        runtimes.clear();
+        byRuleId.clear();
+        byField.clear();
     }
 }

@@ -9,6 +9,9 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -20,6 +23,7 @@ import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +31,17 @@ import org.vigil.alert.Alert;
 import org.vigil.correlate.CorrelateFunction;
 import org.vigil.correlate.CorrelateOperator;
 import org.vigil.correlate.PartitionRouter;
+import org.vigil.correlate.PublishedRule;
 import org.vigil.correlate.RoutedEvent;
+import org.vigil.correlate.RuleChange;
+import org.vigil.correlate.RuleDeploymentGate;
 import org.vigil.event.DeadLetter;
 import org.vigil.event.ParseResult;
 import org.vigil.event.SecurityEvent;
 import org.vigil.event.SecurityEventTypeInfo;
 import org.vigil.rules.RuleDefinition;
 import org.vigil.rules.RuleLoader;
+import org.vigil.rules.RuleStatus;
 
 /**
  * The correlator job: events (parsed in the source) are split from dead letters, routed once per partition
@@ -78,19 +86,38 @@ public final class CorrelatorJob {
         }
     }
 
-    /** The job's source and sinks. */
+    /**
+     * The job's sources and sinks. {@code rules} (the rules topic) and {@code ruleStatus} are both set for hot
+     * deploy or both null for a job that runs the rules it starts with.
+     */
     public record Connectors(
             Source<ParseResult, ?, ?> events,
             Sink<Alert> alertIndex,
             Sink<Alert> ncscFeed,
             Sink<DeadLetter> deadLetters,
-            Sink<SecurityEvent> lateEvents) {
+            Sink<SecurityEvent> lateEvents,
+            Source<PublishedRule, ?, ?> rules,
+            Sink<RuleStatus> ruleStatus) {
         public Connectors {
             Objects.requireNonNull(events, "events");
             Objects.requireNonNull(alertIndex, "alertIndex");
             Objects.requireNonNull(ncscFeed, "ncscFeed");
             Objects.requireNonNull(deadLetters, "deadLetters");
             Objects.requireNonNull(lateEvents, "lateEvents");
+            if ((rules == null) != (ruleStatus == null)) {
+                throw new IllegalArgumentException("rules and ruleStatus are both set (hot deploy) or both null");
+            }
+        }
+
+        /** Without hot deploy: the job runs the rules it starts with. */
+        public Connectors(Source<ParseResult, ?, ?> events, Sink<Alert> alertIndex, Sink<Alert> ncscFeed,
+                          Sink<DeadLetter> deadLetters, Sink<SecurityEvent> lateEvents) {
+            this(events, alertIndex, ncscFeed, deadLetters, lateEvents, null, null);
+        }
+
+        /** The same connectors with another event source (tests wrap it). */
+        public Connectors withEvents(Source<ParseResult, ?, ?> otherEvents) {
+            return new Connectors(otherEvents, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus);
         }
     }
 
@@ -111,11 +138,23 @@ public final class CorrelatorJob {
         events.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
                 .sinkTo(io.deadLetters()).name("dead-letter-topic").uid("dead-letter-topic");
 
+        SingleOutputStreamOperator<RuleChange> ruleChanges = publishedRules(env, io, events)
+                .process(new RuleDeploymentGate(settings.rules()), TypeInformation.of(RuleChange.class))
+                .name(RuleDeploymentGate.TASK)
+                .uid(RuleDeploymentGate.TASK)
+                .setParallelism(1);
+        if (io.ruleStatus() != null) {
+            ruleChanges.getSideOutput(RuleDeploymentGate.STATUS)
+                    .sinkTo(io.ruleStatus()).name("rules-status-topic").uid("rules-status-topic").setParallelism(1);
+        }
+
         SingleOutputStreamOperator<Alert> alerts = events
-                .flatMap(new PartitionRouter(settings.partitionFields()), TypeInformation.of(RoutedEvent.class))
+                .connect(ruleChanges.broadcast())
+                .process(new PartitionRouter(settings.rules()), TypeInformation.of(RoutedEvent.class))
                 .name("route-by-partition-field")
                 .uid("route-by-partition-field")
                 .keyBy(RoutedEvent::key)
+                .connect(ruleChanges.broadcast())
                 .transform("correlate", ALERT_TYPE,
                         new CorrelateOperator(new CorrelateFunction(settings.rules(), settings.maxEvidence())))
                 .uid("correlate");
@@ -125,6 +164,35 @@ public final class CorrelatorJob {
         alerts.sinkTo(io.alertIndex()).name("alert-index").uid("alert-index");
         alerts.sinkTo(io.ncscFeed()).name("ncsc-stix-feed").uid("ncsc-stix-feed");
         return alerts;
+    }
+
+    /**
+     * The records of the rules topic, or none without hot deploy. The rules topic carries no event time: its
+     * source declares the maximum watermark, or the operators it feeds (router, correlator) would hold their
+     * event time at the minimum of their two inputs, that is forever at the start.
+     */
+    private static DataStream<PublishedRule> publishedRules(StreamExecutionEnvironment env, Connectors io,
+                                                            DataStream<SecurityEvent> events) {
+        if (io.rules() == null) {
+            // No rules topic: an empty stream derived from the events, so it carries their event time and ends
+            // with them (a separate empty source would finish at once and leave finished tasks in savepoints).
+            return events.flatMap((SecurityEvent e, Collector<PublishedRule> out) -> { }, TypeInformation.of(PublishedRule.class))
+                    .name("no-rules-topic").uid("no-rules-topic");
+        }
+        // One reader, so the topic is read in order and no reader without a partition holds the watermark back.
+        WatermarkStrategy<PublishedRule> noEventTime = WatermarkStrategy.forGenerator(ctx -> new MaxWatermark<>());
+        return env.fromSource(io.rules(), noEventTime, "rules-topic").uid("rules-topic").setParallelism(1);
+    }
+
+    /** Emits the maximum watermark: rule changes take effect in processing time, not event time. */
+    static final class MaxWatermark<T> implements WatermarkGenerator<T> {
+        @Override
+        public void onEvent(T record, long eventTimestamp, WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
     }
 
     /** Submits the job: {@code --config vigil.properties}; environment variables override the file. */

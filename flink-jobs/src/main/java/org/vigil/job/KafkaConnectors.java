@@ -9,10 +9,12 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.vigil.correlate.PublishedRule;
 import org.vigil.event.DeadLetterKafkaSerializer;
 import org.vigil.event.EventFormat;
 import org.vigil.event.EventParser;
 import org.vigil.event.ParseResult;
+import org.vigil.rules.RuleStatus;
 import org.vigil.sink.elasticsearch.ElasticsearchAlertSink;
 import org.vigil.sink.elasticsearch.ElasticsearchSinkOptions;
 import org.vigil.sink.stix.StixBundleMapper;
@@ -28,14 +30,42 @@ public final class KafkaConnectors {
         return from(config, false);
     }
 
-    /** Every connector; a {@code bounded} job reads the event topics up to their current end, then finishes. */
+    /**
+     * Every connector; a {@code bounded} job reads the event topics up to their current end, then finishes,
+     * and runs the rules it starts with (no rules topic).
+     */
     public static CorrelatorJob.Connectors from(VigilConfig config, boolean bounded) {
         return new CorrelatorJob.Connectors(
                 eventSource(config, bounded),
                 new ElasticsearchAlertSink(elasticsearchOptions(config)),
                 stixFeed(config),
                 deadLetterSink(config),
-                atLeastOnceSink(config, new LateEventKafkaSerializer(config.require(VigilOptions.LATE_TOPIC))));
+                atLeastOnceSink(config, new LateEventKafkaSerializer(config.require(VigilOptions.LATE_TOPIC))),
+                hotDeploy(config, bounded) ? rulesSource(config) : null,
+                hotDeploy(config, bounded) ? ruleStatusSink(config) : null);
+    }
+
+    /** Rules change at run time unless the rules topic is unset or the job is a bounded run (a backfill). */
+    private static boolean hotDeploy(VigilConfig config, boolean bounded) {
+        return !bounded && config.get(VigilOptions.RULES_TOPIC) != null;
+    }
+
+    /** The rules topic, always read from its start (a restored job continues from its checkpoint's offsets). */
+    public static KafkaSource<PublishedRule> rulesSource(VigilConfig config) {
+        return KafkaSource.<PublishedRule>builder()
+                .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(config.require(VigilOptions.RULES_TOPIC))
+                .setGroupId(config.require(VigilOptions.KAFKA_GROUP_ID) + "-rules")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RulesTopicDeserializer())
+                .setProperties(config.kafkaClientProperties())
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
+    }
+
+    /** The status topic: one JSON record per rules-topic record; a repeat after a restore is harmless. */
+    public static KafkaSink<RuleStatus> ruleStatusSink(VigilConfig config) {
+        return atLeastOnceSink(config, new RuleStatusSerializer(config.require(VigilOptions.RULES_STATUS_TOPIC)));
     }
 
     /** The event source; {@code bounded} stops at the offsets that are latest when the job starts (backfills, tests). */

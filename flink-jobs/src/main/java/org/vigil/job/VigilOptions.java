@@ -66,6 +66,13 @@ public final class VigilOptions {
             "intel.topic.vulns", "vigil.intel.vulns", "compacted topic of vulnerabilities per asset");
     public static final Option RULES_DIR = new Option(
             "rules.dir", "rules", "directory of .epl rule files, searched recursively");
+    public static final Option RULES_TOPIC = new Option(
+            "rules.topic", "vigil.rules",
+            "compacted topic of deployed rules (key: rule id, value: the rule file; a tombstone undeploys); the job"
+                    + " applies it from its start after the rules of rules.dir; empty disables hot deploy");
+    public static final Option RULES_STATUS_TOPIC = new Option(
+            "rules.status-topic", "vigil.rules.status",
+            "what the job did with each rules-topic record: deployed, replaced, undeployed, unchanged or refused (JSON)");
     public static final Option OUT_OF_ORDERNESS = new Option(
             "correlate.out-of-orderness", "PT5S", "how far events may arrive out of event-time order (ISO-8601 duration)");
     public static final Option IDLE_TIMEOUT = new Option(
@@ -120,7 +127,8 @@ public final class VigilOptions {
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_GROUP_ID, EVENT_TOPICS, EVENT_TOPIC_FORMATS, STARTING_OFFSETS,
             DEADLETTER_TOPIC, LATE_TOPIC, STIX_TOPIC, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT,
             KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW,
-            INTEL_TOPIC_ASSETS, INTEL_TOPIC_BOTNET, INTEL_TOPIC_IOCS, INTEL_TOPIC_VULNS, RULES_DIR,
+            INTEL_TOPIC_ASSETS, INTEL_TOPIC_BOTNET, INTEL_TOPIC_IOCS, INTEL_TOPIC_VULNS, RULES_DIR, RULES_TOPIC,
+            RULES_STATUS_TOPIC,
             OUT_OF_ORDERNESS, IDLE_TIMEOUT, MAX_EVIDENCE, ELASTICSEARCH_HOSTS, ELASTICSEARCH_INDEX,
             ELASTICSEARCH_API_KEY, ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD, STIX_IDENTITY_NAME, STIX_TLP,
             CHECKPOINT_INTERVAL, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);

@@ -120,12 +120,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         createTopics(partitions, Map.of(), names);
     }
 
-    /** Creates one-partition topics with {@code cleanup.policy=compact}, as reference data (assets, IOCs, ...) needs. */
+    /**
+     * Creates one-partition topics with {@code cleanup.policy=compact} (the latest record per key is kept; a
+     * tombstone deletes the key), as the rules topic and reference data (assets, IOCs, ...) need.
+     */
     public void createCompactedTopics(String... names) {
         createTopics(1, Map.of("cleanup.policy", "compact"), names);
     }
 
-    private void createTopics(int partitions, Map<String, String> configs, String... names) {
+    /** Creates topics with the given partition count, topic configs and replication factor 1; waits for leaders. */
+    public void createTopics(int partitions, Map<String, String> configs, String... names) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
         }

@@ -47,7 +47,9 @@ public final class LocalDemo {
             out.println("  Elasticsearch:  " + stack.elasticsearch().httpUri()
                     + "  (alerts: " + stack.elasticsearch().httpUri() + "/" + config.require(VigilOptions.ELASTICSEARCH_INDEX) + "/_search)");
             out.println("  topics:         events " + config.get(VigilOptions.EVENT_TOPICS) + "; dead letters "
-                    + config.get(VigilOptions.DEADLETTER_TOPIC) + "; NCSC feed " + config.get(VigilOptions.STIX_TOPIC));
+                    + config.get(VigilOptions.DEADLETTER_TOPIC) + "; NCSC feed " + config.get(VigilOptions.STIX_TOPIC)
+                    + "; rules " + config.get(VigilOptions.RULES_TOPIC) + " (bin/vigil rules deploy --bootstrap-servers "
+                    + stack.kafka().bootstrapServers() + " --wait)");
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
             CorrelatorJob.configure(env, config);

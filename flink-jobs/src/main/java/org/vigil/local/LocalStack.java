@@ -35,7 +35,8 @@ public final class LocalStack implements AutoCloseable {
             VigilConfig defaults = VigilConfig.defaults();
             kafka.createTopics(defaults.list(VigilOptions.EVENT_TOPICS).toArray(String[]::new));
             kafka.createTopics(defaults.require(VigilOptions.DEADLETTER_TOPIC), defaults.require(VigilOptions.LATE_TOPIC),
-                    defaults.require(VigilOptions.STIX_TOPIC));
+                    defaults.require(VigilOptions.STIX_TOPIC), defaults.require(VigilOptions.RULES_STATUS_TOPIC));
+            kafka.createCompactedTopics(defaults.require(VigilOptions.RULES_TOPIC));
             return new LocalStack(kafka, EmbeddedElasticsearch.startDefault());
         } catch (IOException | RuntimeException e) {
             kafka.close();

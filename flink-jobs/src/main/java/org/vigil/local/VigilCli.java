@@ -12,7 +12,7 @@ import org.vigil.rules.RuleFixtures;
 import org.vigil.rules.RuleLoader;
 import org.vigil.rules.RulePackLint;
 
-/** The {@code bin/vigil} command line: {@code local}, {@code rules validate|test}, {@code backtest} and {@code intel load}. */
+/** The {@code bin/vigil} command line: {@code local}, {@code rules validate|test|deploy}, {@code backtest} and {@code intel load}. */
 public final class VigilCli {
     private static final String USAGE = """
             usage: vigil <command> [options]
@@ -26,6 +26,9 @@ public final class VigilCli {
                                              covering windows, fixtures with a must-alert and a look-alike case);
                                              each problem names the file, line and reason
               rules test [--rules DIR]       run every rule's fixtures on a bare Esper runtime
+              rules deploy [--rules DIR] [--bootstrap-servers HOST:PORT] [--config FILE] [--wait] [--dry-run]
+                                             publish changed rules to the running job's rules topic, undeploy
+                                             removed ones; --wait prints the job's answers (see rules deploy --help)
               backtest --input FILE... [--format F] [--rules DIR]
                     run the rules over recorded event files on a MiniCluster (no Kafka, no Elasticsearch); alert
                     documents as JSON lines on stdout, counts per rule and dead letters on stderr (see backtest --help)
@@ -44,6 +47,10 @@ public final class VigilCli {
 
     static int run(String[] args) throws Exception {
         List<String> a = new ArrayList<>(List.of(args));
+        if (a.size() >= 2 && a.get(0).equals("rules") && a.get(1).equals("deploy") && (a.contains("--help") || a.contains("-h"))) {
+            System.out.print(RulesDeploy.USAGE);
+            return 0;
+        }
         if (!a.isEmpty() && a.get(0).equals("backtest")) {
             return Backtest.run(a.subList(1, a.size()), System.out, System.err);
         }
@@ -65,6 +72,9 @@ public final class VigilCli {
             }
             case "rules": {
                 String sub = a.isEmpty() ? "" : a.remove(0);
+                if (sub.equals("deploy")) {
+                    return new RulesDeploy(System.out, System.err).run(rules, a);
+                }
                 rejectRest(a);
                 if (sub.equals("validate")) {
                     return validate(rules);
@@ -72,7 +82,7 @@ public final class VigilCli {
                 if (sub.equals("test")) {
                     return test(rules);
                 }
-                System.err.println("vigil rules: expected 'validate' or 'test', got '" + sub + "'\n\n" + USAGE);
+                System.err.println("vigil rules: expected 'validate', 'test' or 'deploy', got '" + sub + "'\n\n" + USAGE);
                 return 2;
             }
             default:

@@ -9,7 +9,7 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 import org.vigil.alert.Alert;
@@ -39,7 +39,7 @@ class CorrelateFunctionTest {
 
     @Test
     void holdsEventsInStateUntilTheWatermarkPassesThem() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Alert> h = harness()) {
+        try (KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h = harness()) {
             for (RoutedEvent e : bruteForce()) {
                 h.processElement(new StreamRecord<>(e, e.event.timestampMillis()));
             }
@@ -52,7 +52,7 @@ class CorrelateFunctionTest {
 
     @Test
     void sendsEventsBehindTheWatermarkToTheLateSideOutput() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Alert> h = harness()) {
+        try (KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h = harness()) {
             h.processWatermark(new Watermark(T0.plusSeconds(30).toEpochMilli()));
             RoutedEvent late = logon(T0.plusSeconds(10), "failure", "late-1");
             RoutedEvent onTime = logon(T0.plusSeconds(31), "failure", "on-time-1");
@@ -66,7 +66,7 @@ class CorrelateFunctionTest {
     }
 
     private static List<Alert> run(List<RoutedEvent> events) throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Alert> h = harness()) {
+        try (KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h = harness()) {
             for (RoutedEvent e : events) {
                 h.processElement(new StreamRecord<>(e, e.event.timestampMillis()));
             }
@@ -75,11 +75,15 @@ class CorrelateFunctionTest {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Alert> harness() throws Exception {
+    private static KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> harness() throws Exception {
         List<RuleDefinition> rules = RuleLoader.load(RulePaths.rulesDir()).stream()
                 .filter(r -> r.id().equals("vigil-brute-force-then-success")).toList();
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new CorrelateFunction(rules, 10), RoutedEvent::key, Types.STRING);
+        KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h = ProcessFunctionTestHarnesses
+                .forKeyedBroadcastProcessFunction(new CorrelateFunction(rules, 10), RoutedEvent::key, Types.STRING,
+                        CorrelateFunction.DEPLOYED_RULES);
+        // The rules topic declares the maximum watermark, so the events alone drive event time.
+        h.processBroadcastWatermark(Long.MAX_VALUE);
+        return h;
     }
 
     private static List<RoutedEvent> bruteForce() {

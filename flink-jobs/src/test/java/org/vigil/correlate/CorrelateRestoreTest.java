@@ -12,7 +12,7 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -76,6 +76,7 @@ class CorrelateRestoreTest {
         try (var h = harness(1, 0)) {
             h.initializeState(snapshot);
             h.open();
+            h.processBroadcastWatermark(Long.MAX_VALUE);
             feed(h, events.subList(split, events.size()));
             h.processWatermark(new Watermark(Long.MAX_VALUE));
             alerts.addAll(h.extractOutputValues());
@@ -93,6 +94,7 @@ class CorrelateRestoreTest {
             try (var h = harness(3, subtask)) {
                 h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 3, subtask));
                 h.open();
+                h.processBroadcastWatermark(Long.MAX_VALUE);
                 int mine = subtask;
                 feed(h, events.subList(split, events.size()).stream()
                         .filter(e -> KeyGroupRangeAssignment.assignKeyToParallelOperator(e.key(), MAX_PARALLELISM, 3) == mine).toList());
@@ -107,11 +109,12 @@ class CorrelateRestoreTest {
     void retainedEventsArePrunedOnceOutsideTheHorizon() throws Exception {
         try (var h = harness(1, 0)) {
             h.open();
+            h.processBroadcastWatermark(Long.MAX_VALUE);
             feed(h, List.of(logon(T0, "203.0.113.99", "failure", "only")));
             h.processWatermark(new Watermark(T0.plusSeconds(1).toEpochMilli()));
-            assertThat(h.numKeyedStateEntries()).isPositive();
+            assertThat(keyedStateEntries(h)).isPositive();
             h.processWatermark(new Watermark(T0.plusSeconds(3600).toEpochMilli()));
-            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(keyedStateEntries(h)).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
@@ -120,6 +123,7 @@ class CorrelateRestoreTest {
     private static OperatorSubtaskState runAndSnapshot(List<RoutedEvent> events, List<Alert> alerts) throws Exception {
         try (var h = harness(1, 0)) {
             h.open();
+            h.processBroadcastWatermark(Long.MAX_VALUE);
             feed(h, events);
             OperatorSubtaskState snapshot = h.snapshot(1, 1);
             alerts.addAll(h.extractOutputValues());
@@ -130,17 +134,23 @@ class CorrelateRestoreTest {
     private static List<Alert> uninterrupted() throws Exception {
         try (var h = harness(1, 0)) {
             h.open();
+            h.processBroadcastWatermark(Long.MAX_VALUE);
             feed(h, stream());
             h.processWatermark(new Watermark(Long.MAX_VALUE));
             return h.extractOutputValues();
         }
     }
 
+    private static int keyedStateEntries(KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h) {
+        return ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend())
+                .numKeyValueStateEntries();
+    }
+
     private static List<String> ids(List<Alert> alerts) {
         return alerts.stream().map(Alert::id).sorted().toList();
     }
 
-    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Alert> h, List<RoutedEvent> events)
+    private static void feed(KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h, List<RoutedEvent> events)
             throws Exception {
         for (RoutedEvent e : events) {
             h.processElement(new StreamRecord<>(e, e.event.timestampMillis()));
@@ -148,10 +158,10 @@ class CorrelateRestoreTest {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Alert> harness(int parallelism, int subtask)
+    private static KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> harness(int parallelism, int subtask)
             throws Exception {
         List<RuleDefinition> rules = RuleLoader.load(RulePaths.rulesDir());
-        return new KeyedOneInputStreamOperatorTestHarness<>(new CorrelateOperator(new CorrelateFunction(rules, 10)),
+        return new KeyedBroadcastOperatorTestHarness<>(new CorrelateOperator(new CorrelateFunction(rules, 10)),
                 RoutedEvent::key, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
     }
 

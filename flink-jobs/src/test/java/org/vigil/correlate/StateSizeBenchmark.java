@@ -37,7 +37,7 @@ import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.slf4j.LoggerFactory;
 import org.vigil.event.EventFormat;
 import org.vigil.event.EventParser;
@@ -160,6 +160,7 @@ public final class StateSizeBenchmark {
             long timers;
             try (var h = harness(rules, variant, checkpoints)) {
                 h.open();
+                h.processBroadcastWatermark(Long.MAX_VALUE);
                 long lastTimestamp = 0;
                 int n = 0;
                 for (RoutedEvent e : workload.events) {
@@ -207,9 +208,9 @@ public final class StateSizeBenchmark {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, org.vigil.alert.Alert> harness(
+    private static KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, org.vigil.alert.Alert> harness(
             List<RuleDefinition> rules, Variant variant, Path checkpoints) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new CorrelateOperator(new CorrelateFunction(rules, 10)),
+        var h = new KeyedBroadcastOperatorTestHarness<>(new CorrelateOperator(new CorrelateFunction(rules, 10)),
                 RoutedEvent::key, Types.STRING, MAX_PARALLELISM, 1, 0);
         h.setStateBackend(variant.create());
         if (checkpoints != null) {
@@ -275,7 +276,7 @@ public final class StateSizeBenchmark {
                     .build();
             TreeSet<String> fields = new TreeSet<>();
             rules.forEach(r -> fields.add(r.metadata().partitionField()));
-            PartitionRouter router = new PartitionRouter(fields);
+            PartitionRouter router = PartitionRouter.forFields(fields);
             Workload w = new Workload();
             long total = (long) keys * eventsPerKey;
             long step = Math.max(1, SPAN.toNanos() / total);

@@ -85,6 +85,11 @@ final class JobRuns {
     /** Restarts as the test plans them: none unless a fault is injected, then two quick ones. */
     private static Configuration testRestarts(Run run) {
         Configuration flink = new Configuration();
+        // Few network buffers, so the paced source cannot read far ahead of the correlator into the buffers of
+        // the job's network exchanges (source to router, router to correlator): the failures planned at a record
+        // count then happen after checkpoints have completed, as in a job under load.
+        flink.setString("taskmanager.network.memory.buffers-per-channel", "1");
+        flink.setString("taskmanager.network.memory.floating-buffers-per-gate", "2");
         if (run.fault().kind() == ChaosSource.FaultKind.NONE) {
             // Any failure must fail the test, not be hidden by a restart.
             flink.setString("restart-strategy.type", "none");
@@ -106,9 +111,8 @@ final class JobRuns {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(run.parallelism(), flink);
         CorrelatorJob.configure(env, run.config().with(VigilOptions.PARALLELISM, Integer.toString(run.parallelism())));
-        CorrelatorJob.Connectors chaotic = new CorrelatorJob.Connectors(
-                ChaosSource.wrap(connectors.events(), run.name(), run.pauseMicrosPerRecord(), run.fault()),
-                connectors.alertIndex(), connectors.ncscFeed(), connectors.deadLetters(), connectors.lateEvents());
+        CorrelatorJob.Connectors chaotic = connectors.withEvents(
+                ChaosSource.wrap(connectors.events(), run.name(), run.pauseMicrosPerRecord(), run.fault()));
         CorrelatorJob.build(env, CorrelatorJob.Settings.from(run.config()), chaotic);
         return env.executeAsync("vigil-" + run.name());
     }
