@@ -53,7 +53,12 @@ public final class EventSchema {
         f.put("user.id", FieldType.STRING);
         f.put("user.target.name", FieldType.STRING);
         f.put("user.target.domain", FieldType.STRING);
+        // The SIDs of account-management events (4720 TargetSid, 4728/4732/4756 MemberSid and the group's
+        // TargetSid): names differ between events (4728 logs the member's distinguished name) and across
+        // languages (localised built-in group names), SIDs do not.
+        f.put("user.target.id", FieldType.STRING);
         f.put("group.name", FieldType.STRING);
+        f.put("group.id", FieldType.STRING);
         f.put("service.name", FieldType.STRING);
         f.put("url.original", FieldType.STRING);
         f.put("url.domain", FieldType.STRING);

@@ -29,6 +29,7 @@ import org.vigil.rules.RulePaths;
 class CorrelateRestoreTest {
     private static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
     private static final int MAX_PARALLELISM = 128;
+    private static List<RuleDefinition> rules;
 
     /**
      * Three attackers guessing passwords and a scan (24 ports a minute, for 15 minutes, so it is reported
@@ -160,7 +161,10 @@ class CorrelateRestoreTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> harness(int parallelism, int subtask)
             throws Exception {
-        List<RuleDefinition> rules = RuleLoader.load(RulePaths.rulesDir());
+        if (rules == null) {
+            // Loading checks every rule by compiling it; once is enough, the operator compiles them again when it opens.
+            rules = RuleLoader.load(RulePaths.rulesDir());
+        }
         return new KeyedBroadcastOperatorTestHarness<>(new CorrelateOperator(new CorrelateFunction(rules, 10)),
                 RoutedEvent::key, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
     }
