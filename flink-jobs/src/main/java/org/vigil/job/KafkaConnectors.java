@@ -1,5 +1,7 @@
 package org.vigil.job;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -10,6 +12,8 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.vigil.correlate.PublishedRule;
+import org.vigil.enrich.ReferenceKind;
+import org.vigil.enrich.ReferenceUpdate;
 import org.vigil.event.DeadLetterKafkaSerializer;
 import org.vigil.event.EventFormat;
 import org.vigil.event.EventParser;
@@ -42,7 +46,33 @@ public final class KafkaConnectors {
                 deadLetterSink(config),
                 atLeastOnceSink(config, new LateEventKafkaSerializer(config.require(VigilOptions.LATE_TOPIC))),
                 hotDeploy(config, bounded) ? rulesSource(config) : null,
-                hotDeploy(config, bounded) ? ruleStatusSink(config) : null);
+                hotDeploy(config, bounded) ? ruleStatusSink(config) : null)
+                .withReferenceData(config.bool(VigilOptions.INTEL_ENABLED) ? referenceSource(config, bounded) : null, List.of());
+    }
+
+    /**
+     * The four intel topics, every partition, always read from the start: the job's reference data is whatever they
+     * hold, and a restored job continues from its checkpoint's offsets with the records it had in broadcast state.
+     * No offsets are committed; nothing depends on them. A {@code bounded} run reads them up to their current end.
+     */
+    public static KafkaSource<ReferenceUpdate> referenceSource(VigilConfig config, boolean bounded) {
+        List<String> topics = new ArrayList<>();
+        for (ReferenceKind kind : ReferenceKind.values()) {
+            topics.add(config.require(VigilOptions.intelTopic(kind)));
+        }
+        var builder = KafkaSource.<ReferenceUpdate>builder()
+                .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(topics)
+                .setGroupId(config.require(VigilOptions.KAFKA_GROUP_ID) + "-intel")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ReferenceTopicDeserializer())
+                .setProperties(config.kafkaClientProperties())
+                .setProperty("commit.offsets.on.checkpoint", "false")
+                .setProperty("partition.discovery.interval.ms", "60000");
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
     }
 
     /** Rules change at run time unless the rules topic is unset or the job is a bounded run (a backfill). */
