@@ -19,10 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * data, so a rule on the asset's security level alerts only on the classified system, the alert documents carry the
  * target asset, and an internal host on the botnet list alerts once.
  */
-class BacktestReferenceIT {
+public class BacktestReferenceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final String CLASSIFIED_RULE = """
+    public static final String CLASSIFIED_RULE = """
             /**
              * @id              test-ids-alert-on-classified-system
              * @version         1
@@ -44,7 +44,7 @@ class BacktestReferenceIT {
             from SecurityEvent(event.kind = 'alert' and vigil.asset.security_level >= 3) as attack;
             """;
 
-    static final String ASSETS = """
+    public static final String ASSETS = """
             asset,system_name,agency,system_type,security_level,criticality
             10.20.0.0/16,Cổng dịch vụ công,Văn phòng UBND tỉnh,public-service-portal,3,high
             10.30.0.0/16,Trang tin thử nghiệm,Sở TT&TT,other,1,low
