@@ -36,7 +36,7 @@ public final class KafkaConnectors {
 
     /**
      * Every connector; a {@code bounded} job reads the event topics up to their current end, then finishes,
-     * and runs the rules it starts with (no rules topic).
+     * and runs the rules it starts with (no rules topic) without reference data (no intel topics).
      */
     public static CorrelatorJob.Connectors from(VigilConfig config, boolean bounded) {
         return new CorrelatorJob.Connectors(
@@ -47,20 +47,29 @@ public final class KafkaConnectors {
                 atLeastOnceSink(config, new LateEventKafkaSerializer(config.require(VigilOptions.LATE_TOPIC))),
                 hotDeploy(config, bounded) ? rulesSource(config) : null,
                 hotDeploy(config, bounded) ? ruleStatusSink(config) : null)
-                .withReferenceData(config.bool(VigilOptions.INTEL_ENABLED) ? referenceSource(config, bounded) : null, List.of());
+                .withReferenceData(intel(config, bounded) ? referenceSource(config) : null, List.of());
+    }
+
+    /**
+     * Reference data comes from the intel topics unless switched off or the job is a bounded run: like the rules
+     * topic, a bounded intel source would finish at once and leave finished tasks in the run's savepoints, and a
+     * backfill's enrichment would race the topics' reading (backtests load reference files instead).
+     */
+    private static boolean intel(VigilConfig config, boolean bounded) {
+        return !bounded && config.bool(VigilOptions.INTEL_ENABLED);
     }
 
     /**
      * The four intel topics, every partition, always read from the start: the job's reference data is whatever they
      * hold, and a restored job continues from its checkpoint's offsets with the records it had in broadcast state.
-     * No offsets are committed; nothing depends on them. A {@code bounded} run reads them up to their current end.
+     * No offsets are committed; nothing depends on them.
      */
-    public static KafkaSource<ReferenceUpdate> referenceSource(VigilConfig config, boolean bounded) {
+    public static KafkaSource<ReferenceUpdate> referenceSource(VigilConfig config) {
         List<String> topics = new ArrayList<>();
         for (ReferenceKind kind : ReferenceKind.values()) {
             topics.add(config.require(VigilOptions.intelTopic(kind)));
         }
-        var builder = KafkaSource.<ReferenceUpdate>builder()
+        return KafkaSource.<ReferenceUpdate>builder()
                 .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))
                 .setTopics(topics)
                 .setGroupId(config.require(VigilOptions.KAFKA_GROUP_ID) + "-intel")
@@ -68,11 +77,8 @@ public final class KafkaConnectors {
                 .setDeserializer(new ReferenceTopicDeserializer())
                 .setProperties(config.kafkaClientProperties())
                 .setProperty("commit.offsets.on.checkpoint", "false")
-                .setProperty("partition.discovery.interval.ms", "60000");
-        if (bounded) {
-            builder.setBounded(OffsetsInitializer.latest());
-        }
-        return builder.build();
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
     }
 
     /** Rules change at run time unless the rules topic is unset or the job is a bounded run (a backfill). */
