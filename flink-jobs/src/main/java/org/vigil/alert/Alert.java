@@ -194,6 +194,21 @@ public final class Alert implements Serializable {
             return this;
         }
 
+        /**
+         * Identifies the alert by {@code parts} instead of its triggering events' ids (call after
+         * {@link #triggeringEvents}): for alerts that are one per entity and fact, such as a host on one botnet-list
+         * version, whatever event revealed it.
+         */
+        public Builder identifyBy(List<String> parts) {
+            if (parts.isEmpty()) {
+                throw new IllegalArgumentException("parts must not be empty");
+            }
+            triggeringEventIds.clear();
+            triggeringEventIds.addAll(parts);
+            id = null;
+            return this;
+        }
+
         List<String> triggeringEventIds() {
             return triggeringEventIds.isEmpty() ? evidence.stream().map(SecurityEvent::id).toList() : triggeringEventIds;
         }

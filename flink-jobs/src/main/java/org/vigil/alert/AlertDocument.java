@@ -61,12 +61,95 @@ public final class AlertDocument {
         for (Map.Entry<String, Object> d : alert.details().entrySet()) {
             details.set(d.getKey(), JSON.valueToTree(d.getValue()));
         }
+        putContext(doc, vigil, alert.evidence());
         vigil.put("evidence_count", alert.evidenceCount());
         ArrayNode evidence = vigil.putArray("evidence");
         for (SecurityEvent e : alert.evidence()) {
             evidence.add(eventJson(e));
         }
         return doc;
+    }
+
+    /** Target-asset attributes an enriched event carries under {@code vigil.asset.}, copied to the alert's top level. */
+    static final List<String> ASSET_FIELDS = List.of("entry", "name", "agency", "type", "security_level", "criticality",
+            "role", "vulnerability.id", "vulnerability.max_cvss");
+    static final List<String> BOTNET_FIELDS = List.of("ip", "family", "list_version", "matched_field");
+
+    /**
+     * The reference-data context of the triggering events at the alert's top level, so analysts can filter and sort
+     * on it: the target asset of the latest evidence event that has one ({@code vigil.asset.*}), the first botnet-list
+     * match ({@code vigil.botnet.*}), every distinct IOC match ({@code threat.enrichments}, ECS) with the highest
+     * confidence and all matched fields ({@code vigil.intel.*}).
+     */
+    private static void putContext(ObjectNode doc, ObjectNode vigil, List<SecurityEvent> evidence) {
+        SecurityEvent withAsset = null;
+        SecurityEvent withBotnet = null;
+        java.util.Map<String, ObjectNode> indicators = new java.util.LinkedHashMap<>();
+        java.util.TreeSet<String> matchedFields = new java.util.TreeSet<>();
+        long confidence = -1;
+        for (SecurityEvent e : evidence) {
+            if (e.get("vigil.asset.entry") != null) {
+                withAsset = e;
+            }
+            if (withBotnet == null && e.get("vigil.botnet.ip") != null) {
+                withBotnet = e;
+            }
+            if (e.get("vigil.intel.matched_fields") instanceof List<?> fields) {
+                fields.forEach(f -> matchedFields.add(String.valueOf(f)));
+            }
+            if (e.get("threat.indicator.name") != null) {
+                String key = e.getString("threat.indicator.type") + " " + e.getString("threat.indicator.name")
+                        + " " + e.getString("threat.enrichments.matched.field");
+                indicators.computeIfAbsent(key, k -> enrichment(e));
+                if (e.get("vigil.intel.confidence") instanceof Number n) {
+                    confidence = Math.max(confidence, n.longValue());
+                }
+            }
+        }
+        if (withAsset != null) {
+            ObjectNode asset = vigil.putObject("asset");
+            for (String f : ASSET_FIELDS) {
+                Object v = withAsset.get("vigil.asset." + f);
+                if (v != null) {
+                    putDotted(asset, f, v);
+                }
+            }
+        }
+        if (withBotnet != null) {
+            ObjectNode botnet = vigil.putObject("botnet");
+            for (String f : BOTNET_FIELDS) {
+                Object v = withBotnet.get("vigil.botnet." + f);
+                if (v != null) {
+                    botnet.set(f, JSON.valueToTree(v));
+                }
+            }
+        }
+        if (!indicators.isEmpty() || !matchedFields.isEmpty()) {
+            ObjectNode intel = vigil.putObject("intel");
+            if (confidence >= 0) {
+                intel.put("confidence", confidence);
+            }
+            ArrayNode fields = intel.putArray("matched_fields");
+            matchedFields.forEach(fields::add);
+        }
+        if (!indicators.isEmpty()) {
+            ArrayNode enrichments = ((ObjectNode) doc.get("threat")).putArray("enrichments");
+            indicators.values().forEach(enrichments::add);
+        }
+    }
+
+    /** One ECS {@code threat.enrichments} entry from an enriched event's strongest IOC match. */
+    private static ObjectNode enrichment(SecurityEvent e) {
+        ObjectNode entry = JSON.createObjectNode();
+        ObjectNode indicator = entry.putObject("indicator");
+        indicator.put("type", e.getString("threat.indicator.type"));
+        indicator.put("name", e.getString("threat.indicator.name"));
+        indicator.put("provider", e.getString("threat.indicator.provider"));
+        indicator.put("confidence", e.getString("threat.indicator.confidence"));
+        ObjectNode matched = entry.putObject("matched");
+        matched.put("field", e.getString("threat.enrichments.matched.field"));
+        matched.put("atomic", e.getString("threat.enrichments.matched.atomic"));
+        return entry;
     }
 
     /** A security event as a nested ECS JSON object. */

@@ -197,7 +197,7 @@ public final class Enricher implements Serializable {
         return null;
     }
 
-    private static void putAsset(Map<String, Object> added, String prefix, Asset a) {
+    static void putAsset(Map<String, Object> added, String prefix, Asset a) {
         added.put(prefix + "entry", a.entry());
         added.put(prefix + "name", a.systemName());
         added.put(prefix + "agency", a.agency());

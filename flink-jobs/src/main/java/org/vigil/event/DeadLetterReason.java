@@ -19,6 +19,11 @@ public enum DeadLetterReason {
      * the format's shape: truncated, a missing part, more or fewer values than its header names.
      */
     MALFORMED_LINE("malformed_line"),
+    /**
+     * A record of a reference-data topic (assets, botnet list, IOCs, vulnerabilities) that the enrich stage cannot
+     * apply: no key, an unknown kind, or fields that are missing or invalid. The previous record under its key stays.
+     */
+    BAD_REFERENCE_RECORD("bad_reference_record"),
     /** A bug in a normaliser; the record is kept so it can be replayed once fixed. */
     NORMALISER_ERROR("normaliser_error");
 

@@ -35,6 +35,11 @@ import org.vigil.correlate.PublishedRule;
 import org.vigil.correlate.RoutedEvent;
 import org.vigil.correlate.RuleChange;
 import org.vigil.correlate.RuleDeploymentGate;
+import org.vigil.enrich.BotnetHostDetector;
+import org.vigil.enrich.EnrichFunction;
+import org.vigil.enrich.HostSighting;
+import org.vigil.enrich.ReferenceRecord;
+import org.vigil.enrich.ReferenceUpdate;
 import org.vigil.event.DeadLetter;
 import org.vigil.event.ParseResult;
 import org.vigil.event.SecurityEvent;
@@ -44,8 +49,9 @@ import org.vigil.rules.RuleLoader;
 import org.vigil.rules.RuleStatus;
 
 /**
- * The correlator job: events (parsed in the source) are split from dead letters, routed once per partition
- * field, correlated per entity in event time, and the alerts written to the alert index and the NCSC feed.
+ * The correlator job: events (parsed in the source) are split from dead letters, enriched with reference data, routed
+ * once per partition field, correlated per entity in event time, internal hosts checked against the botnet list, and
+ * the alerts written to the alert index and the NCSC feed.
  *
  * <p>{@link #build} takes its source and sinks as arguments so tests can hand in their own; {@link #main}
  * builds the production Kafka and Elasticsearch connectors from configuration.
@@ -97,8 +103,11 @@ public final class CorrelatorJob {
             Sink<DeadLetter> deadLetters,
             Sink<SecurityEvent> lateEvents,
             Source<PublishedRule, ?, ?> rules,
-            Sink<RuleStatus> ruleStatus) {
+            Sink<RuleStatus> ruleStatus,
+            Source<ReferenceUpdate, ?, ?> referenceData,
+            List<ReferenceRecord> initialReferenceData) {
         public Connectors {
+            initialReferenceData = initialReferenceData == null ? List.of() : List.copyOf(initialReferenceData);
             Objects.requireNonNull(events, "events");
             Objects.requireNonNull(alertIndex, "alertIndex");
             Objects.requireNonNull(ncscFeed, "ncscFeed");
@@ -109,6 +118,13 @@ public final class CorrelatorJob {
             }
         }
 
+        /** Without reference data: events are not enriched (tests of other stages). */
+        public Connectors(Source<ParseResult, ?, ?> events, Sink<Alert> alertIndex, Sink<Alert> ncscFeed,
+                          Sink<DeadLetter> deadLetters, Sink<SecurityEvent> lateEvents,
+                          Source<PublishedRule, ?, ?> rules, Sink<RuleStatus> ruleStatus) {
+            this(events, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus, null, List.of());
+        }
+
         /** Without hot deploy: the job runs the rules it starts with. */
         public Connectors(Source<ParseResult, ?, ?> events, Sink<Alert> alertIndex, Sink<Alert> ncscFeed,
                           Sink<DeadLetter> deadLetters, Sink<SecurityEvent> lateEvents) {
@@ -117,7 +133,17 @@ public final class CorrelatorJob {
 
         /** The same connectors with another event source (tests wrap it). */
         public Connectors withEvents(Source<ParseResult, ?, ?> otherEvents) {
-            return new Connectors(otherEvents, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus);
+            return new Connectors(otherEvents, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus,
+                    referenceData, initialReferenceData);
+        }
+
+        /**
+         * The same connectors with reference data: the intel topics' records ({@code source}, null for none) and
+         * records loaded from files ({@code initial}, backtests), in force from the first event.
+         */
+        public Connectors withReferenceData(Source<ReferenceUpdate, ?, ?> source, List<? extends ReferenceRecord> initial) {
+            return new Connectors(events, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus, source,
+                    List.copyOf(initial));
         }
     }
 
@@ -129,14 +155,29 @@ public final class CorrelatorJob {
                 .withTimestampAssigner((r, previous) -> r.isEvent() ? r.event().timestampMillis() : Long.MIN_VALUE)
                 .withIdleness(settings.idleTimeout());
 
-        SingleOutputStreamOperator<SecurityEvent> events = env
+        SingleOutputStreamOperator<SecurityEvent> parsed = env
                 .fromSource(io.events(), watermarks, "soc-events")
                 .uid("soc-events")
                 .process(new DeadLetterSplitter(), SecurityEventTypeInfo.INSTANCE)
                 .name("dead-letter-split")
                 .uid("dead-letter-split");
-        events.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
+
+        // Enrich: reference data in broadcast state; internal hosts seen go to the botnet detector.
+        DataStream<ReferenceUpdate> intel = referenceUpdates(env, io, parsed);
+        SingleOutputStreamOperator<SecurityEvent> events = parsed
+                .connect(intel.broadcast(EnrichFunction.stateDescriptor()))
+                .process(new EnrichFunction(io.initialReferenceData()), SecurityEventTypeInfo.INSTANCE)
+                .name("enrich")
+                .uid("enrich");
+        parsed.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
+                .union(events.getSideOutput(EnrichFunction.DEAD_LETTERS))
                 .sinkTo(io.deadLetters()).name("dead-letter-topic").uid("dead-letter-topic");
+        DataStream<Alert> botnetHosts = events.getSideOutput(EnrichFunction.SIGHTINGS)
+                .keyBy(HostSighting::ip)
+                .connect(intel.broadcast(BotnetHostDetector.stateDescriptor()))
+                .process(new BotnetHostDetector(io.initialReferenceData()), ALERT_TYPE)
+                .name("botnet-hosts")
+                .uid("botnet-hosts");
 
         SingleOutputStreamOperator<RuleChange> ruleChanges = publishedRules(env, io, events)
                 .process(new RuleDeploymentGate(settings.rules()), TypeInformation.of(RuleChange.class))
@@ -161,9 +202,25 @@ public final class CorrelatorJob {
         alerts.getSideOutput(CorrelateFunction.LATE_EVENTS)
                 .sinkTo(io.lateEvents()).name("late-events-topic").uid("late-events-topic");
 
-        alerts.sinkTo(io.alertIndex()).name("alert-index").uid("alert-index");
-        alerts.sinkTo(io.ncscFeed()).name("ncsc-stix-feed").uid("ncsc-stix-feed");
-        return alerts;
+        DataStream<Alert> allAlerts = alerts.union(botnetHosts);
+        allAlerts.sinkTo(io.alertIndex()).name("alert-index").uid("alert-index");
+        allAlerts.sinkTo(io.ncscFeed()).name("ncsc-stix-feed").uid("ncsc-stix-feed");
+        return allAlerts;
+    }
+
+    /**
+     * The records of the four intel topics, or none. Like the rules topic they carry no event time, so their source
+     * declares the maximum watermark and the enrich stage's event time follows the events alone.
+     */
+    private static DataStream<ReferenceUpdate> referenceUpdates(StreamExecutionEnvironment env, Connectors io,
+                                                                DataStream<SecurityEvent> events) {
+        if (io.referenceData() == null) {
+            // Derived from the events, as without a rules topic: it carries their event time and ends with them.
+            return events.flatMap((SecurityEvent e, Collector<ReferenceUpdate> out) -> { }, TypeInformation.of(ReferenceUpdate.class))
+                    .name("no-intel-topics").uid("no-intel-topics");
+        }
+        WatermarkStrategy<ReferenceUpdate> noEventTime = WatermarkStrategy.forGenerator(ctx -> new MaxWatermark<>());
+        return env.fromSource(io.referenceData(), noEventTime, "intel-topics").uid("intel-topics").setParallelism(1);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.vigil.job;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -10,6 +12,8 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.vigil.correlate.PublishedRule;
+import org.vigil.enrich.ReferenceKind;
+import org.vigil.enrich.ReferenceUpdate;
 import org.vigil.event.DeadLetterKafkaSerializer;
 import org.vigil.event.EventFormat;
 import org.vigil.event.EventParser;
@@ -32,7 +36,7 @@ public final class KafkaConnectors {
 
     /**
      * Every connector; a {@code bounded} job reads the event topics up to their current end, then finishes,
-     * and runs the rules it starts with (no rules topic).
+     * and runs the rules it starts with (no rules topic) without reference data (no intel topics).
      */
     public static CorrelatorJob.Connectors from(VigilConfig config, boolean bounded) {
         return new CorrelatorJob.Connectors(
@@ -42,7 +46,39 @@ public final class KafkaConnectors {
                 deadLetterSink(config),
                 atLeastOnceSink(config, new LateEventKafkaSerializer(config.require(VigilOptions.LATE_TOPIC))),
                 hotDeploy(config, bounded) ? rulesSource(config) : null,
-                hotDeploy(config, bounded) ? ruleStatusSink(config) : null);
+                hotDeploy(config, bounded) ? ruleStatusSink(config) : null)
+                .withReferenceData(intel(config, bounded) ? referenceSource(config) : null, List.of());
+    }
+
+    /**
+     * Reference data comes from the intel topics unless switched off or the job is a bounded run: like the rules
+     * topic, a bounded intel source would finish at once and leave finished tasks in the run's savepoints, and a
+     * backfill's enrichment would race the topics' reading (backtests load reference files instead).
+     */
+    private static boolean intel(VigilConfig config, boolean bounded) {
+        return !bounded && config.bool(VigilOptions.INTEL_ENABLED);
+    }
+
+    /**
+     * The four intel topics, every partition, always read from the start: the job's reference data is whatever they
+     * hold, and a restored job continues from its checkpoint's offsets with the records it had in broadcast state.
+     * No offsets are committed; nothing depends on them.
+     */
+    public static KafkaSource<ReferenceUpdate> referenceSource(VigilConfig config) {
+        List<String> topics = new ArrayList<>();
+        for (ReferenceKind kind : ReferenceKind.values()) {
+            topics.add(config.require(VigilOptions.intelTopic(kind)));
+        }
+        return KafkaSource.<ReferenceUpdate>builder()
+                .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(topics)
+                .setGroupId(config.require(VigilOptions.KAFKA_GROUP_ID) + "-intel")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ReferenceTopicDeserializer())
+                .setProperties(config.kafkaClientProperties())
+                .setProperty("commit.offsets.on.checkpoint", "false")
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
     }
 
     /** Rules change at run time unless the rules topic is unset or the job is a bounded run (a backfill). */

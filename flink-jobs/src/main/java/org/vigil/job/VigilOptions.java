@@ -56,6 +56,10 @@ public final class VigilOptions {
             "ingest.max-future-skew", "PT1H",
             "events timed further ahead of the ingest clock are dead letters (bad_timestamp): one would move the "
                     + "watermark ahead and make real events late");
+    public static final Option INTEL_ENABLED = new Option(
+            "intel.enabled", "true",
+            "read the four intel topics into the enrich stage; false runs without reference data (no enrichment, no "
+                    + "botnet detection), e.g. against a cluster without the topics");
     public static final Option INTEL_TOPIC_ASSETS = new Option(
             "intel.topic.assets", "vigil.intel.assets", "compacted topic of the asset inventory (bin/vigil intel load)");
     public static final Option INTEL_TOPIC_BOTNET = new Option(
@@ -127,7 +131,7 @@ public final class VigilOptions {
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_GROUP_ID, EVENT_TOPICS, EVENT_TOPIC_FORMATS, STARTING_OFFSETS,
             DEADLETTER_TOPIC, LATE_TOPIC, STIX_TOPIC, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT,
             KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW,
-            INTEL_TOPIC_ASSETS, INTEL_TOPIC_BOTNET, INTEL_TOPIC_IOCS, INTEL_TOPIC_VULNS, RULES_DIR, RULES_TOPIC,
+            INTEL_ENABLED, INTEL_TOPIC_ASSETS, INTEL_TOPIC_BOTNET, INTEL_TOPIC_IOCS, INTEL_TOPIC_VULNS, RULES_DIR, RULES_TOPIC,
             RULES_STATUS_TOPIC,
             OUT_OF_ORDERNESS, IDLE_TIMEOUT, MAX_EVIDENCE, ELASTICSEARCH_HOSTS, ELASTICSEARCH_INDEX,
             ELASTICSEARCH_API_KEY, ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD, STIX_IDENTITY_NAME, STIX_TLP,

@@ -27,6 +27,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.ExceptionUtils;
 import org.vigil.alert.Alert;
 import org.vigil.alert.AlertDocument;
+import org.vigil.enrich.ReferenceDirectory;
+import org.vigil.enrich.ReferenceRecord;
 import org.vigil.event.DeadLetter;
 import org.vigil.event.EventFormat;
 import org.vigil.event.EventParser;
@@ -49,7 +51,7 @@ import org.vigil.rules.RuleLoader;
  */
 public final class Backtest {
     static final String USAGE = """
-            usage: vigil backtest --input FILE... [--format F] [--rules DIR] [--parallelism N]
+            usage: vigil backtest --input FILE... [--format F] [--rules DIR] [--reference DIR] [--parallelism N]
 
             Runs the rules over recorded event files on a Flink MiniCluster (no Kafka, no Elasticsearch) and prints
             each alert as the JSON document the alert index would get, one per line, on standard output. Standard
@@ -60,6 +62,9 @@ public final class Backtest {
                                 per line) or a JSON array of records; gzip-compressed files (.gz) are read as well
               --format F        auto (default: detect per record), ecs, suricata, windows, cef, web; as in kafka.topics.formats
               --rules DIR       the rules to run (default ./rules)
+              --reference DIR   reference data to enrich the events with: files in the formats of vigil intel load,
+                                the kind by the start of the name (assets*.csv, botnet-2026-11.csv, iocs*.json,
+                                vulns*.jsonl; one botnet file per list version, the newest is current)
               --parallelism N   correlator instances (default 1: alerts come out in event-time order)
 
             Records of all files are merged in event time whatever their order in and across the files: the job
@@ -109,8 +114,25 @@ public final class Backtest {
                     + "\nfix them (bin/vigil rules validate --rules " + options.rules() + ") or point --rules at a rules directory");
             return 1;
         }
+        List<ReferenceRecord> reference = List.of();
+        if (options.reference() != null) {
+            try {
+                ReferenceDirectory dir = ReferenceDirectory.read(options.reference());
+                if (!dir.ok()) {
+                    dir.errors().forEach(err::println);
+                    err.println("vigil backtest: " + dir.errors().size() + " problem(s) in the reference data of "
+                            + options.reference() + "; fix them (bin/vigil intel load --check shows the same)");
+                    return 2;
+                }
+                err.println("vigil backtest: reference data " + String.join(", ", dir.files()));
+                reference = dir.records();
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("vigil backtest: " + e.getMessage());
+                return 2;
+            }
+        }
         try {
-            return new Backtest(out, err).run(options, rules);
+            return new Backtest(out, err).run(options, rules, reference);
         } catch (Exception e) {
             Throwable cause = ExceptionUtils.stripExecutionException(e);
             while (cause.getCause() != null && cause.getCause() != cause) {
@@ -122,12 +144,13 @@ public final class Backtest {
     }
 
     /** The command's arguments, checked. */
-    record Options(List<Path> inputs, EventFormat format, Path rules, int parallelism) {
+    record Options(List<Path> inputs, EventFormat format, Path rules, Path reference, int parallelism) {
         /** The options, or null when help was asked for. */
         static Options parse(List<String> args) {
             List<Path> inputs = new ArrayList<>();
             EventFormat format = EventFormat.AUTO;
             Path rules = Path.of("rules");
+            Path reference = null;
             int parallelism = 1;
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
@@ -146,6 +169,7 @@ public final class Backtest {
                     }
                     case "--format" -> format = EventFormat.fromConfigName(value(args, ++i, arg));
                     case "--rules" -> rules = Path.of(value(args, ++i, arg));
+                    case "--reference" -> reference = Path.of(value(args, ++i, arg));
                     case "--parallelism" -> {
                         String n = value(args, ++i, arg);
                         try {
@@ -181,7 +205,10 @@ public final class Backtest {
             if (!Files.isDirectory(rules)) {
                 throw new IllegalArgumentException("rules directory " + rules + " does not exist; give it with --rules DIR");
             }
-            return new Options(inputs, format, rules, parallelism);
+            if (reference != null && !Files.isDirectory(reference)) {
+                throw new IllegalArgumentException("reference directory " + reference + " does not exist; give it with --reference DIR");
+            }
+            return new Options(inputs, format, rules, reference, parallelism);
         }
 
         private static String value(List<String> args, int i, String name) {
@@ -192,7 +219,7 @@ public final class Backtest {
         }
     }
 
-    private int run(Options options, List<RuleDefinition> rules) throws Exception {
+    private int run(Options options, List<RuleDefinition> rules, List<ReferenceRecord> reference) throws Exception {
         long started = System.nanoTime();
         AlertPrinter alerts = new AlertPrinter(rules);
         DeadLetterReport deadLetters = new DeadLetterReport();
@@ -222,7 +249,8 @@ public final class Backtest {
                     new InProcessSink<>(channels.get(0)),
                     new DiscardingSink<>(), // the NCSC feed: a backtest shares nothing
                     new InProcessSink<>(channels.get(1)),
-                    new InProcessSink<>(channels.get(2)));
+                    new InProcessSink<>(channels.get(2)))
+                    .withReferenceData(null, reference);
             CorrelatorJob.Settings settings = new CorrelatorJob.Settings(rules, HOLD_UNTIL_END_OF_INPUT,
                     Duration.parse(VigilOptions.IDLE_TIMEOUT.defaultValue()),
                     Integer.parseInt(VigilOptions.MAX_EVIDENCE.defaultValue()));

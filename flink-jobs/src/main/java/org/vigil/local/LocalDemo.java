@@ -51,6 +51,11 @@ public final class LocalDemo {
                     + "; rules " + config.get(VigilOptions.RULES_TOPIC) + " (bin/vigil rules deploy --bootstrap-servers "
                     + stack.kafka().bootstrapServers() + " --wait)");
 
+            // Reference data before the job starts, so the enrich stage holds it before the drill's events arrive.
+            Instant drillStart = Instant.now().minus(Duration.ofMinutes(15)).truncatedTo(ChronoUnit.SECONDS);
+            out.println("  reference data: " + DemoReferenceData.publish(config, drillStart) + " (bin/vigil intel load"
+                    + " --bootstrap-servers " + stack.kafka().bootstrapServers() + " --kind K FILE adds more)");
+
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
             CorrelatorJob.configure(env, config);
             CorrelatorJob.Settings settings = CorrelatorJob.Settings.from(config);
@@ -58,8 +63,7 @@ public final class LocalDemo {
             JobClient job = env.executeAsync("vigil-correlator (local)");
             out.println("  Flink job:      " + job.getJobID() + " on a MiniCluster, " + settings.rules().size() + " rules from " + rulesDir);
 
-            // The drill happened in the last quarter of an hour, so alerts show up in Kibana's default range.
-            Instant drillStart = Instant.now().minus(Duration.ofMinutes(15)).truncatedTo(ChronoUnit.SECONDS);
+            // The drill happened in the last quarter of an hour (drillStart), so alerts show up in Kibana's default range.
             List<DemoScenario.Record> records = DemoScenario.records(drillStart, 7);
             stack.produce(records);
             long malformed = records.size() - DemoScenario.goodRecordCount(records);
@@ -68,6 +72,7 @@ public final class LocalDemo {
 
             Set<String> expected = new TreeSet<>();
             DemoScenario.EXPECTED_ALERTS.forEach(e -> expected.add(e.ruleId() + "@" + e.entity()));
+            expected.add("vigil-botnet-host@" + DemoReferenceData.BOTNET_HOST);
             Map<String, JsonNode> seen = new LinkedHashMap<>();
             long deadline = System.nanoTime() + timeout.toNanos();
             String search = stack.elasticsearch().httpUri() + "/" + config.require(VigilOptions.ELASTICSEARCH_INDEX)
@@ -78,7 +83,8 @@ public final class LocalDemo {
                         out.println("ALERT " + alert.at("/@timestamp").asText() + "  " + alert.at("/vigil/severity").asText()
                                 + "  " + alert.at("/rule/id").asText() + "  " + alert.at("/vigil/entity/field").asText() + "="
                                 + alert.at("/vigil/entity/value").asText() + "  " + alert.at("/threat/technique/id/0").asText()
-                                + "  evidence=" + alert.at("/vigil/evidence_count").asText() + "  id=" + alert.at("/vigil/alert_id").asText());
+                                + "  evidence=" + alert.at("/vigil/evidence_count").asText() + assetContext(alert)
+                                + "  id=" + alert.at("/vigil/alert_id").asText());
                     }
                 }
                 Set<String> found = new TreeSet<>();
@@ -100,6 +106,18 @@ public final class LocalDemo {
             job.cancel().get();
             return 1;
         }
+    }
+
+    /** The target asset of an alert, when its events had one: what is under attack and how classified it is. */
+    private static String assetContext(JsonNode alert) {
+        JsonNode asset = alert.at("/vigil/asset");
+        if (asset.isMissingNode()) {
+            return "";
+        }
+        return "  asset=\"" + asset.path("name").asText() + "\" (" + asset.path("type").asText() + ", level "
+                + asset.path("security_level").asText() + ", " + asset.path("criticality").asText() + ")"
+                + (alert.at("/vigil/botnet/family").isMissingNode() ? "" : "  botnet=" + alert.at("/vigil/botnet/family").asText()
+                        + " list " + alert.at("/vigil/botnet/list_version").asText());
     }
 
     private void summary(Set<String> expected, Set<String> found, long started) {

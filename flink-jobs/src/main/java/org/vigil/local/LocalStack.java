@@ -28,7 +28,7 @@ public final class LocalStack implements AutoCloseable {
         this.elasticsearch = elasticsearch;
     }
 
-    /** Starts both servers and creates the default topics. */
+    /** Starts both servers and creates the default topics (the rules and intel topics compacted). */
     public static LocalStack start() throws IOException {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         try {
@@ -37,6 +37,8 @@ public final class LocalStack implements AutoCloseable {
             kafka.createTopics(defaults.require(VigilOptions.DEADLETTER_TOPIC), defaults.require(VigilOptions.LATE_TOPIC),
                     defaults.require(VigilOptions.STIX_TOPIC), defaults.require(VigilOptions.RULES_STATUS_TOPIC));
             kafka.createCompactedTopics(defaults.require(VigilOptions.RULES_TOPIC));
+            kafka.createCompactedTopics(java.util.Arrays.stream(org.vigil.enrich.ReferenceKind.values())
+                    .map(k -> defaults.require(VigilOptions.intelTopic(k))).toArray(String[]::new));
             return new LocalStack(kafka, EmbeddedElasticsearch.startDefault());
         } catch (IOException | RuntimeException e) {
             kafka.close();

@@ -29,7 +29,7 @@ public final class VigilCli {
               rules deploy [--rules DIR] [--bootstrap-servers HOST:PORT] [--config FILE] [--wait] [--dry-run]
                                              publish changed rules to the running job's rules topic, undeploy
                                              removed ones; --wait prints the job's answers (see rules deploy --help)
-              backtest --input FILE... [--format F] [--rules DIR]
+              backtest --input FILE... [--format F] [--rules DIR] [--reference DIR]
                     run the rules over recorded event files on a MiniCluster (no Kafka, no Elasticsearch); alert
                     documents as JSON lines on stdout, counts per rule and dead letters on stderr (see backtest --help)
               intel load --kind assets|botnet|iocs|vulns FILE [--check] [--replace] [--bootstrap-servers HOSTS]

@@ -47,6 +47,34 @@ class AlertDocumentTest {
         assertThat(limited.id()).isEqualTo(full.id());
     }
 
+    @Test
+    void carriesTheTargetAssetAndTheIntelMatchesOfItsEvidenceAtTopLevel() {
+        SecurityEvent plain = failure(0, "e1");
+        SecurityEvent enriched = failure(10, "e2").toBuilder()
+                .put("vigil.asset.entry", "10.20.0.0/16").put("vigil.asset.name", "Cổng dịch vụ công")
+                .put("vigil.asset.security_level", 3L).put("vigil.asset.criticality", "high").put("vigil.asset.role", "destination")
+                .put("vigil.asset.vulnerability.id", List.of("CVE-2024-21413")).put("vigil.asset.vulnerability.max_cvss", 9.8)
+                .put("vigil.botnet.ip", "203.0.113.7").put("vigil.botnet.family", "Mirai").put("vigil.botnet.list_version", "2026-11")
+                .put("threat.indicator.type", "ipv4-addr").put("threat.indicator.name", "203.0.113.0/24")
+                .put("threat.indicator.provider", "VNCERT").put("threat.indicator.confidence", "Medium")
+                .put("threat.enrichments.matched.field", "source.ip").put("threat.enrichments.matched.atomic", "203.0.113.7")
+                .put("vigil.intel.confidence", 60L).put("vigil.intel.matched_fields", List.of("source.ip")).build();
+        JsonNode doc = AlertDocument.toJson(bruteForceAlert(List.of(plain, enriched)));
+
+        JsonNode asset = doc.path("vigil").path("asset");
+        assertThat(asset.path("name").asText()).isEqualTo("Cổng dịch vụ công");
+        assertThat(asset.path("security_level").isIntegralNumber()).isTrue();
+        assertThat(asset.path("security_level").asInt()).isEqualTo(3);
+        assertThat(asset.path("vulnerability").path("id").get(0).asText()).isEqualTo("CVE-2024-21413");
+        assertThat(doc.path("vigil").path("botnet").path("list_version").asText()).isEqualTo("2026-11");
+        assertThat(doc.path("vigil").path("intel").path("confidence").asInt()).isEqualTo(60);
+        JsonNode enrichment = doc.path("threat").path("enrichments").get(0);
+        assertThat(enrichment.path("indicator").path("provider").asText()).isEqualTo("VNCERT");
+        assertThat(enrichment.path("matched").path("atomic").asText()).isEqualTo("203.0.113.7");
+        // The MITRE mapping stays where it was.
+        assertThat(doc.path("threat").path("technique").path("id").get(0).asText()).isEqualTo("T1110");
+    }
+
     static Alert bruteForceAlert(List<SecurityEvent> events) {
         return Alert.builder()
                 .ruleId("vigil-brute-force-then-success").ruleVersion(1)
