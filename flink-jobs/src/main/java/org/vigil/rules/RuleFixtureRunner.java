@@ -3,8 +3,11 @@ package org.vigil.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.vigil.alert.Alert;
 import org.vigil.alert.AlertDocument;
 import org.vigil.correlate.AlertSuppressor;
@@ -34,33 +37,57 @@ public final class RuleFixtureRunner {
         return results;
     }
 
-    /** The alerts a rule raises over events, fed as the job feeds them: in event-time order, ties by id. */
+    /**
+     * The alerts a rule raises over events, fed as a correlator instance of the job feeds them: in event-time
+     * order (ties by id), with Esper's clock also moved where the job's timers move it (the end of each event's
+     * horizon, the end of each suppression period), so matches that time completes come out as in the job.
+     */
     public static List<Alert> alertsFor(RuleDefinition rule, List<SecurityEvent> events) throws RuleException {
-        List<SecurityEvent> ordered = new ArrayList<>(events);
-        ordered.sort(Comparator.comparingLong(SecurityEvent::timestampMillis).thenComparing(SecurityEvent::id));
         String field = rule.metadata().partitionField();
-        List<Alert> alerts = new ArrayList<>();
-        AlertSuppressor suppressor = new AlertSuppressor(List.of(rule));
-        AlertSuppressor.Deadlines deadlines = AlertSuppressor.inMemory();
-        List<Alert> matches = new ArrayList<>();
-        try (EntityCorrelator correlator = new EntityCorrelator(List.of(rule), MAX_EVIDENCE)) {
-            for (SecurityEvent e : ordered) {
-                String value = e.getString(field);
-                if (value != null) {
-                    matches.addAll(correlator.process(field, value, e));
-                }
+        long horizon = rule.metadata().horizon().toMillis();
+        TreeMap<Long, List<SecurityEvent>> byTime = new TreeMap<>();
+        TreeSet<Long> clockPoints = new TreeSet<>();
+        for (SecurityEvent e : events) {
+            if (e.getString(field) != null) {
+                byTime.computeIfAbsent(e.timestampMillis(), t -> new ArrayList<>()).add(e);
+                clockPoints.add(e.timestampMillis());
+                clockPoints.add(e.timestampMillis() + horizon);
             }
-            // Let windows that end after the last event complete, within the rule's horizon.
-            long end = ordered.isEmpty() ? 0 : ordered.get(ordered.size() - 1).timestampMillis();
-            matches.addAll(correlator.advanceTo(end + rule.metadata().horizon().toMillis()));
         }
-        for (Alert match : matches) {
-            try {
-                if (suppressor.admit(match, deadlines)) {
-                    alerts.add(match);
+        AlertSuppressor suppressor = new AlertSuppressor(List.of(rule));
+        Map<String, Long> deadlineMap = new HashMap<>();
+        AlertSuppressor.Deadlines deadlines = new AlertSuppressor.Deadlines() {
+            @Override
+            public Long get(String key) {
+                return deadlineMap.get(key);
+            }
+
+            @Override
+            public void put(String key, long untilMillis) {
+                deadlineMap.put(key, untilMillis);
+                // The job's timer at the deadline moves the clock too.
+                clockPoints.add(untilMillis);
+            }
+        };
+        List<Alert> alerts = new ArrayList<>();
+        try (EntityCorrelator correlator = new EntityCorrelator(List.of(rule), MAX_EVIDENCE)) {
+            for (Long at = clockPoints.isEmpty() ? null : clockPoints.first(); at != null; at = clockPoints.higher(at)) {
+                List<Alert> matches = new ArrayList<>(correlator.advanceTo(at));
+                List<SecurityEvent> due = byTime.getOrDefault(at, List.of());
+                List<SecurityEvent> ordered = new ArrayList<>(due);
+                ordered.sort(Comparator.comparing(SecurityEvent::id));
+                for (SecurityEvent e : ordered) {
+                    matches.addAll(correlator.process(field, e.getString(field), e));
                 }
-            } catch (Exception e) {
-                throw new IllegalStateException("in-memory suppression failed", e);
+                for (Alert match : matches) {
+                    try {
+                        if (suppressor.admit(match, deadlines)) {
+                            alerts.add(match);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException("in-memory suppression failed", e);
+                    }
+                }
             }
         }
         return alerts;

@@ -103,6 +103,9 @@ class BacktestIT {
         List<SecurityEvent> events = new ArrayList<>();
         for (byte[] record : records) {
             ParseResult result = parser.parse(record, "expected", 0, 0);
+            if (result.isHeaderLine()) {
+                continue;
+            }
             assertThat(result.isEvent()).as(result.toString()).isTrue();
             events.add(result.event());
         }
@@ -178,6 +181,51 @@ class BacktestIT {
         assertThat(run.status).as(run.err).isZero();
         assertThat(run.alerts()).isEqualTo(expected);
         assertThat(run.err).contains("dead letters: none");
+    }
+
+    @Test
+    void rawLogLinesOfApacheIisAndZeekAlertAsTheFixtureRunnerSays() throws Exception {
+        List<byte[]> apache = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            apache.add(line("45.77.10.20 - - [02/Mar/2026:14:00:0" + i + " +0000] \"GET /tracuu/hoso?id=1%20UNION%20ALL%20SELECT"
+                    + "%20NULL,table_name%20FROM%20information_schema.tables--" + i + " HTTP/1.1\" 200 512 \"-\" \"sqlmap/1.7\""));
+        }
+        List<byte[]> iis = new ArrayList<>(List.of(line("#Software: Microsoft Internet Information Services 10.0"),
+                line("#Version: 1.0"), line("#Date: 2026-03-02 15:00:00"),
+                line("#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent)"
+                        + " cs(Referer) sc-status sc-substatus sc-win32-status time-taken")));
+        for (int i = 0; i < 6; i++) {
+            iis.add(line("2026-03-02 15:00:0" + i + " 10.20.0.8 GET /download file=../../../../windows/win.ini&n=" + i
+                    + " 443 - 198.51.100.66 Mozilla/5.0+(Windows+NT+10.0) - 200 0 0 15"));
+        }
+        List<byte[]> zeek = new ArrayList<>(List.of(line("#separator \\x09"), line("#set_separator\t,"),
+                line("#empty_field\t(empty)"), line("#unset_field\t-"), line("#path\tconn"),
+                line(String.join("\t", "#fields", "ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto",
+                        "service", "duration", "orig_bytes", "resp_bytes", "conn_state", "local_orig", "local_resp",
+                        "missed_bytes", "history", "orig_pkts", "orig_ip_bytes", "resp_pkts", "resp_ip_bytes", "tunnel_parents")),
+                line(String.join("\t", "#types", "time", "string", "addr", "port", "addr", "port", "enum", "string",
+                        "interval", "count", "count", "string", "bool", "bool", "count", "string", "count", "count", "count",
+                        "count", "set[string]"))));
+        for (int i = 0; i < 25; i++) {
+            // A scanner rejected on 25 ports of one server within 25 seconds (2026-03-02T08:00:00Z on).
+            zeek.add(line(String.join("\t", (1772438400L + i) + ".000000", "CR" + i, "198.51.100.23", String.valueOf(40200 + i),
+                    "10.20.0.5", String.valueOf(20 + i), "tcp", "-", "-", "-", "-", "REJ", "F", "T", "0", "Sr", "1", "44", "1",
+                    "40", "-")));
+        }
+        Set<String> want = expectedAlerts(RuleLoader.load(RulePaths.rulesDir()), concat(concat(apache, iis), zeek));
+        assertThat(want).anyMatch(a -> a.endsWith("vigil-web-injection-burst-answered source.ip=45.77.10.20"))
+                .anyMatch(a -> a.endsWith("vigil-web-injection-burst-answered source.ip=198.51.100.66"))
+                .anyMatch(a -> a.endsWith("vigil-network-service-scan source.ip=198.51.100.23"));
+
+        Run run = backtest(writeLines("access.log", apache), writeLines("u_ex260302.log", iis), writeLines("conn.log", zeek));
+
+        assertThat(run.status).as(run.err).isZero();
+        assertThat(run.alerts()).isEqualTo(want);
+        assertThat(run.err).contains("dead letters: none").contains("0 dead letters, 11 header lines");
+    }
+
+    private static byte[] line(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static List<byte[]> shuffledRecords() {
