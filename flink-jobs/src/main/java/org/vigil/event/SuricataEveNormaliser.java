@@ -211,16 +211,15 @@ public final class SuricataEveNormaliser implements Normaliser {
     }
 
     private static void mapHttp(ObjectNode http, SecurityEvent.Builder event) {
+        Object url = take(http, "url");
+        if (url != null) {
+            UrlFields.put(String.valueOf(url), event);
+        }
+        // The Host header names the site even when the request target is only a path.
         Object hostname = take(http, "hostname");
         set(event, "url.domain", hostname);
         if (event.get("destination.domain") == null) {
             set(event, "destination.domain", hostname);
-        }
-        Object url = take(http, "url");
-        if (url != null) {
-            String original = String.valueOf(url);
-            event.put("url.original", original);
-            setPathAndQuery(original, event);
         }
         set(event, "http.request.method", take(http, "http_method"));
         set(event, "http.response.status_code", take(http, "status"));
@@ -232,25 +231,6 @@ public final class SuricataEveNormaliser implements Normaliser {
         if (protocol != null) {
             String version = String.valueOf(protocol);
             event.put("http.version", version.regionMatches(true, 0, "HTTP/", 0, 5) ? version.substring(5) : version);
-        }
-    }
-
-    private static void setPathAndQuery(String url, SecurityEvent.Builder event) {
-        String rest = url;
-        int scheme = rest.indexOf("://");
-        if (scheme >= 0) {
-            // A proxy request carries an absolute URL; the path starts after the authority.
-            int slash = rest.indexOf('/', scheme + 3);
-            rest = slash < 0 ? "/" : rest.substring(slash);
-        }
-        int fragment = rest.indexOf('#');
-        if (fragment >= 0) {
-            rest = rest.substring(0, fragment);
-        }
-        int query = rest.indexOf('?');
-        event.put("url.path", query < 0 ? rest : rest.substring(0, query));
-        if (query >= 0) {
-            event.put("url.query", rest.substring(query + 1));
         }
     }
 

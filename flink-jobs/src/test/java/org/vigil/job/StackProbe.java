@@ -60,6 +60,22 @@ final class StackProbe {
         return response.body();
     }
 
+    /**
+     * Asserts that a run over {@link AttackStream} left the alerts of an uninterrupted run (five brute-force, three
+     * scan and three IDS-burst alerts), each once in the index and once on the feed; returns them by id.
+     */
+    static Map<String, JsonNode> assertAttackStreamAlertsOnce(LocalStack stack, VigilConfig config) throws Exception {
+        Map<String, JsonNode> alerts = alertsById(config);
+        Map<String, Long> perRule = new TreeMap<>();
+        alerts.values().forEach(a -> perRule.merge(a.at("/rule/id").asText(), 1L, Long::sum));
+        assertThat(perRule).as("the alerts of an uninterrupted run").isEqualTo(Map.of(
+                "vigil-brute-force-then-success", 5L, "vigil-network-service-scan", 3L, "vigil-ids-alert-burst", 3L));
+        Map<String, Integer> once = new TreeMap<>();
+        alerts.keySet().forEach(id -> once.put(id, 1));
+        assertThat(bundlesPerAlert(bundles(stack, config))).as("committed bundles per alert").isEqualTo(once);
+        return alerts;
+    }
+
     /** Every record value on a topic, reading committed records only when asked; stops after a few empty polls. */
     static List<byte[]> readAll(LocalStack stack, String topic, boolean readCommitted) {
         Properties p = new Properties();
