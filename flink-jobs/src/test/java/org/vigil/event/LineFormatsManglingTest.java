@@ -42,7 +42,7 @@ class LineFormatsManglingTest {
         int events = 0;
         int headers = 0;
         for (int i = 0; i < 12_000; i++) {
-            String line = mangle(random, GOOD_LINES.get(random.nextInt(GOOD_LINES.size())));
+            String line = LineMangler.mangle(random, GOOD_LINES.get(random.nextInt(GOOD_LINES.size())), GOOD_LINES, NASTY, 5);
             String topic = List.of(LineRecords.CEF_TOPIC, LineRecords.WEB_TOPIC, LineRecords.MIXED_TOPIC)
                     .get(random.nextInt(3));
             ParseResult result = parser.parse(line.getBytes(UTF_8), topic, random.nextInt(2), i);
@@ -108,28 +108,5 @@ class LineFormatsManglingTest {
                 assertThat(result.deadLetter().reason()).isNotEqualTo(DeadLetterReason.NORMALISER_ERROR);
             }
         }
-    }
-
-    private static String mangle(Random random, String good) {
-        StringBuilder line = new StringBuilder(good);
-        switch (random.nextInt(5)) {
-            case 0 -> line.setLength(random.nextInt(line.length() + 1));
-            case 1 -> {
-                for (int flips = 1 + random.nextInt(3); flips > 0 && line.length() > 0; flips--) {
-                    line.setCharAt(random.nextInt(line.length()), NASTY.charAt(random.nextInt(NASTY.length())));
-                }
-            }
-            case 2 -> line.insert(random.nextInt(line.length() + 1), NASTY.charAt(random.nextInt(NASTY.length())));
-            case 3 -> {
-                int from = random.nextInt(line.length());
-                line.delete(from, Math.min(line.length(), from + 1 + random.nextInt(8)));
-            }
-            default -> {
-                // Splice the start of one line into another, as a shipper that loses a line break would.
-                String other = GOOD_LINES.get(random.nextInt(GOOD_LINES.size()));
-                line.insert(random.nextInt(line.length() + 1), other.substring(0, random.nextInt(other.length())));
-            }
-        }
-        return line.toString();
     }
 }

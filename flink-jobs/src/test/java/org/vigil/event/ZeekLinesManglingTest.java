@@ -33,7 +33,7 @@ class ZeekLinesManglingTest {
             int mangled = random.nextInt(lines.size());
             ZeekTsvHeader header = zeek.defaultHeader();
             for (int n = 0; n < lines.size(); n++) {
-                String line = n == mangled ? mangle(random, lines.get(n), lines) : lines.get(n);
+                String line = n == mangled ? LineMangler.mangle(random, lines.get(n), lines, NASTY, 6) : lines.get(n);
                 try {
                     if (zeek.isHeaderLine(line)) {
                         header = zeek.readHeader(line, header);
@@ -88,31 +88,5 @@ class ZeekLinesManglingTest {
         SecurityEvent.Builder event = SecurityEvent.builder();
         zeek.normalise(line, header, event);
         event.id("x").build();
-    }
-
-    private static String mangle(Random random, String good, List<String> lines) {
-        StringBuilder line = new StringBuilder(good);
-        switch (random.nextInt(6)) {
-            case 0 -> line.setLength(random.nextInt(line.length() + 1));
-            case 1 -> {
-                for (int flips = 1 + random.nextInt(3); flips > 0 && line.length() > 0; flips--) {
-                    line.setCharAt(random.nextInt(line.length()), NASTY.charAt(random.nextInt(NASTY.length())));
-                }
-            }
-            case 2 -> line.insert(random.nextInt(line.length() + 1), NASTY.charAt(random.nextInt(NASTY.length())));
-            case 3 -> {
-                int from = random.nextInt(line.length());
-                line.delete(from, Math.min(line.length(), from + 1 + random.nextInt(8)));
-            }
-            case 4 -> {
-                // Splice the start of another line in, as a shipper that loses a line break would.
-                String other = lines.get(random.nextInt(lines.size()));
-                line.insert(random.nextInt(line.length() + 1), other.substring(0, random.nextInt(other.length())));
-            }
-            default -> {
-                // Left as it is: a valid line, or a header line that sets up the next ones.
-            }
-        }
-        return line.toString();
     }
 }
