@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.vigil.correlate.RuleCompiler;
 
 /** Loads every {@code .epl} rule under a directory, refusing the set if any rule is malformed or does not compile. */
 public final class RuleLoader {
@@ -44,7 +43,6 @@ public final class RuleLoader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list rules in " + dir, e);
         }
-        RuleCompiler compiler = new RuleCompiler();
         List<RuleDefinition> rules = new ArrayList<>();
         Map<String, String> fileById = new HashMap<>();
         for (Path file : files) {
@@ -55,8 +53,8 @@ public final class RuleLoader {
                 if (other != null) {
                     throw new RuleException(name, 0, "rule id " + rule.id() + " is already used by " + other);
                 }
-                compiler.compile(rule);
-                // Deploying checks what compiling cannot: the alert rows name an entity, @suppress columns exist.
+                // Compiles the rule and deploys it on a scratch runtime, which also checks what compiling cannot:
+                // the alert rows name an entity, @suppress columns exist.
                 org.vigil.correlate.RuleDeploymentGate.trialDeploy(rule);
                 rules.add(rule);
             } catch (RuleException e) {
