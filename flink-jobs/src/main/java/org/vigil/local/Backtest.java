@@ -284,6 +284,8 @@ public final class Backtest {
     /** Prints each alert document as one JSON line and counts alerts per rule. */
     private final class AlertPrinter implements Consumer<Alert> {
         private final Map<String, Long> countByRule = new TreeMap<>();
+        // An alert verified later by corroboration is printed again under its id; it is still one alert.
+        private final java.util.Set<String> ids = new java.util.HashSet<>();
 
         AlertPrinter(List<RuleDefinition> rules) {
             rules.forEach(r -> countByRule.put(r.id(), 0L));
@@ -292,7 +294,9 @@ public final class Backtest {
         @Override
         public synchronized void accept(Alert alert) {
             out.println(AlertDocument.toJson(alert).toString());
-            countByRule.merge(alert.ruleId(), 1L, Long::sum);
+            if (ids.add(alert.id())) {
+                countByRule.merge(alert.ruleId(), 1L, Long::sum);
+            }
         }
 
         synchronized long total() {
