@@ -46,7 +46,7 @@ public final class VerificationEvidence {
                             + " (" + orUnknown(e.getString(Enricher.BOTNET_FAMILY)) + ")");
                 }
                 for (String field : values(e, Enricher.INTEL_MATCHED_FIELDS)) {
-                    if (INTEL_FIELDS.contains(field) && !values(e, field).contains(botnetIp)) {
+                    if (INTEL_FIELDS.contains(field) && (botnetIp == null || !values(e, field).contains(botnetIp))) {
                         reasons.add("intel: " + field + " " + String.join(",", values(e, field)) + " matched an IOC"
                                 + iocSource(e, field));
                     }

@@ -2,7 +2,6 @@ package org.vigil.verify;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -211,18 +210,24 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
     }
 
     private void prune(long now) throws Exception {
-        Iterator<Map.Entry<String, Alert>> open = openCandidates.iterator();
-        while (open.hasNext()) {
-            Alert a = open.next().getValue();
+        // Removed by key, not through the iterator: the heap backend drops a key's map only when remove() empties it.
+        List<String> closed = new ArrayList<>();
+        for (Alert a : openCandidates.values()) {
             if (a.timestampMillis() + a.verificationPolicy().corroborationWindow().toMillis() <= now) {
-                open.remove();
+                closed.add(a.id());
             }
         }
-        Iterator<Map.Entry<String, SeenAlert>> summaries = seen.iterator();
-        while (summaries.hasNext()) {
-            if (summaries.next().getValue().timestampMillis() + SUMMARY_RETENTION <= now) {
-                summaries.remove();
+        for (String id : closed) {
+            openCandidates.remove(id);
+        }
+        List<String> expired = new ArrayList<>();
+        for (SeenAlert s : seen.values()) {
+            if (s.timestampMillis() + SUMMARY_RETENTION <= now) {
+                expired.add(s.id());
             }
+        }
+        for (String id : expired) {
+            seen.remove(id);
         }
     }
 }
