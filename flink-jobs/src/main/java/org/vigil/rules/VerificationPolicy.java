@@ -67,7 +67,7 @@ public record VerificationPolicy(boolean highFidelity, Duration corroborationWin
         boolean vulnerableTarget = false;
         boolean intel = false;
         List<String> seen = new ArrayList<>();
-        for (String alternative : policy.split("\\s+or\\s+", -1)) {
+        for (String alternative : policy.split("(?:^|\\s+)or(?:\\s+|$)", -1)) {
             String[] words = alternative.strip().split("\\s+");
             String name = words[0];
             if (seen.contains(name)) {

@@ -62,7 +62,7 @@ public final class VigilanceCalendar implements Serializable {
         }
         List<Period> parsed = new ArrayList<>();
         if (periods != null && !periods.isBlank()) {
-            for (String entry : periods.split(",")) {
+            for (String entry : periods.split(",", -1)) {
                 parsed.add(period(entry.strip()));
             }
         }
