@@ -42,6 +42,24 @@ final class StackProbe {
         return byId;
     }
 
+    /** The verification status ({@code candidate} or {@code verified}) of each alert document, by id. */
+    static Map<String, String> statuses(Map<String, JsonNode> alerts) {
+        Map<String, String> statuses = new TreeMap<>();
+        alerts.forEach((id, doc) -> statuses.put(id, doc.at("/vigil/verification/status").asText()));
+        return statuses;
+    }
+
+    /** Each verified alert once: what the NCSC feed must hold for these alert documents. */
+    static Map<String, Integer> verifiedOnce(Map<String, JsonNode> alerts) {
+        Map<String, Integer> once = new TreeMap<>();
+        statuses(alerts).forEach((id, status) -> {
+            if (status.equals("verified")) {
+                once.put(id, 1);
+            }
+        });
+        return once;
+    }
+
     /** How many documents the run's index holds; 0 when it does not exist yet or the server is down. */
     static int alertCount(VigilConfig config) {
         String base = config.require(VigilOptions.ELASTICSEARCH_HOSTS) + "/" + config.require(VigilOptions.ELASTICSEARCH_INDEX);

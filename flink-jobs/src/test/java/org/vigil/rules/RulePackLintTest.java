@@ -46,6 +46,16 @@ class RulePackLintTest {
     }
 
     @Test
+    void aRuleWithoutAVerificationPolicyIsReported() throws Exception {
+        writeRule("credential-access/r.epl", header("r").replace(" * @verification corroboration PT30M or intel\n", ""), FIXTURES);
+
+        assertThat(RulePackLint.check(dir)).singleElement().satisfies(f -> {
+            assertThat(f.file()).isEqualTo("credential-access/r.epl");
+            assertThat(f.reason()).startsWith("missing metadata @verification");
+        });
+    }
+
+    @Test
     void anUnknownTacticIsReportedWithItsLine() throws Exception {
         writeRule("credential-access/r.epl", header("r").replace("TA0006", "TA0006, TA0099"), FIXTURES);
 
@@ -199,6 +209,7 @@ class RulePackLintTest {
                  * @technique   T1110.001
                  * @false_positives A user who forgot a password.
                  * @horizon     PT10M
+                 * @verification corroboration PT30M or intel
                  */
                 // Comments with a #time(1 day) window must not count.
                 @Name('alert')
