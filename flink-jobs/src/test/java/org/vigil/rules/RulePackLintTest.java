@@ -94,7 +94,7 @@ class RulePackLintTest {
 
         assertThat(RulePackLint.check(dir)).singleElement().satisfies(f -> {
             assertThat(f.line()).isEqualTo(10);
-            assertThat(f.reason()).contains("PT5M").contains("#time(10 minutes)").contains("at line 16");
+            assertThat(f.reason()).contains("PT5M").contains("#time(10 minutes)").contains("at line 17");
         });
     }
 
@@ -173,7 +173,7 @@ class RulePackLintTest {
 
         assertThat(RulePackLint.check(dir)).extracting(RuleException::getMessage)
                 .anySatisfy(m -> assertThat(m).startsWith("credential-access/b.epl").contains("already used by credential-access/a.epl"))
-                .anySatisfy(m -> assertThat(m).startsWith("credential-access/c.epl:16").contains("NoSuchEvent"))
+                .anySatisfy(m -> assertThat(m).startsWith("credential-access/c.epl:17").contains("NoSuchEvent"))
                 .hasSize(2);
     }
 
