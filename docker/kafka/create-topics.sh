@@ -26,6 +26,10 @@ create() {
 # entity after parsing, so the count does not change correlation results.
 create soc.events.ecs      "$EVENT_PARTITIONS" $((7 * DAY_MS))
 create soc.events.suricata "$EVENT_PARTITIONS" $((7 * DAY_MS))
+create soc.events.windows  "$EVENT_PARTITIONS" $((7 * DAY_MS))
+create soc.events.cef      "$EVENT_PARTITIONS" $((7 * DAY_MS))
+create soc.events.web      "$EVENT_PARTITIONS" $((7 * DAY_MS))
+create soc.events.zeek     "$EVENT_PARTITIONS" $((7 * DAY_MS))
 
 # Records that could not be parsed (reason, source offset, original bytes) and
 # events that arrived after the watermark: kept longer, for triage and replay.

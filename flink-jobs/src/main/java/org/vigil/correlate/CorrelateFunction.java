@@ -17,6 +17,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -65,6 +66,8 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private transient AlertSuppressor suppressor;
     private transient MapState<String, Long> suppressedUntil;
     private transient AlertSuppressor.Deadlines deadlines;
+    /** Lets an alert's suppression deadline live under its own entity's key; null outside {@link CorrelateOperator}. */
+    private transient KeyContext keyContext;
     /** The timer service of the timer being handled; a suppression deadline also schedules its clean-up. */
     private transient TimerService timers;
     private transient MapState<Long, List<SecurityEvent>> pending;
@@ -314,13 +317,39 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         retainedHorizon.update(horizon);
     }
 
+    /** Called by the operator before {@link #open}, so suppression can switch to the key of each alert's entity. */
+    void useKeyContext(KeyContext operator) {
+        this.keyContext = operator;
+    }
+
     private void emit(Alert alert, Collector<Alert> out) throws Exception {
-        if (!suppressor.admit(alert, deadlines)) {
+        if (!admit(alert)) {
             suppressedMatches.inc();
             return;
         }
         alerts.inc();
         out.collect(alert);
+    }
+
+    /**
+     * Whether the alert is new, judged with the deadlines of its own entity's key. Moving Esper's clock (for an
+     * event or timer of one key) can complete another entity's match on this instance; its deadline must not
+     * land under, or be looked up in, the key that happened to move the clock.
+     */
+    private boolean admit(Alert alert) throws Exception {
+        Object current = keyContext == null ? null : keyContext.getCurrentKey();
+        String entityKey = RoutedEvent.key(alert.partitionField(), alert.partitionValue());
+        boolean switchKey = current != null && !entityKey.equals(current);
+        if (switchKey) {
+            keyContext.setCurrentKey(entityKey);
+        }
+        try {
+            return suppressor.admit(alert, deadlines);
+        } finally {
+            if (switchKey) {
+                keyContext.setCurrentKey(current);
+            }
+        }
     }
 
     private void forgetSuppressionsDueBy(long timestamp) throws Exception {

@@ -122,6 +122,26 @@ public final class EntityCorrelator implements AutoCloseable {
         return runtime;
     }
 
+    /**
+     * Whether rows of this type can name their entity: they carry the partition key or a column that can hold
+     * events (a pattern tag, {@code window(*)}'s maps, a collection); only all-scalar rows are sure not to.
+     */
+    private static boolean namesEntity(com.espertech.esper.common.client.EventType type) {
+        for (com.espertech.esper.common.client.EventPropertyDescriptor p : type.getPropertyDescriptors()) {
+            if (EsperEventType.PARTITION_KEY.equals(p.getPropertyName()) || p.isFragment()) {
+                return true;
+            }
+            Class<?> t = p.getPropertyType();
+            Class<?> element = t != null && t.isArray() ? t.getComponentType() : t;
+            if (element == null || element == Object.class || Map.class.isAssignableFrom(element)
+                    || Collection.class.isAssignableFrom(element) || EventBean.class.isAssignableFrom(element)
+                    || SecurityEvent.class.isAssignableFrom(element)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void deploy(EPRuntime runtime, EPCompiled compiled, RuleDefinition rule) throws RuleException {
         try {
             EPDeployment deployment = runtime.getDeploymentService().deploy(compiled, new DeploymentOptions().setDeploymentId(rule.id()));
@@ -129,6 +149,13 @@ public final class EntityCorrelator implements AutoCloseable {
                 if (RuleCompiler.ALERT_STATEMENT.equals(statement.getName())) {
                     RuleMetadata metadata = rule.metadata();
                     List<String> columns = List.of(statement.getEventType().getPropertyNames());
+                    if (!namesEntity(statement.getEventType())) {
+                        // Its rows could not say which entity alerted: refuse it rather than drop them at run time.
+                        runtime.getDeploymentService().undeploy(deployment.getDeploymentId());
+                        throw new RuleException(rule.sourceFile(), 0, "the alert statement selects neither the"
+                                + " events that trigger it (a pattern tag, window(*)) nor '" + EsperEventType.PARTITION_KEY
+                                + "', so its alerts would name no entity; it has " + columns);
+                    }
                     for (String column : metadata.suppression().perColumns()) {
                         if (!columns.contains(column)) {
                             runtime.getDeploymentService().undeploy(deployment.getDeploymentId());
@@ -176,12 +203,19 @@ public final class EntityCorrelator implements AutoCloseable {
         if (rules == null) {
             throw new IllegalArgumentException("no rule is partitioned by " + partitionField);
         }
-        advanceTo(event.timestampMillis());
+        // Matches that time completes up to this event (an absence, a window's end) come out before its own.
+        List<Alert> completedByTime = advanceTo(event.timestampMillis());
         Map<String, Object> esperEvent = EsperEventType.toEsper(event, partitionValue);
         for (RuleRuntime r : rules) {
             r.runtime().getEventService().sendEventMap(esperEvent, EsperEventType.NAME);
         }
-        return drain();
+        List<Alert> completedByEvent = drain();
+        if (completedByTime.isEmpty()) {
+            return completedByEvent;
+        }
+        List<Alert> all = new ArrayList<>(completedByTime);
+        all.addAll(completedByEvent);
+        return all;
     }
 
     private List<Alert> drain() {

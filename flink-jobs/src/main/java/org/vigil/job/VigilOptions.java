@@ -26,11 +26,11 @@ public final class VigilOptions {
     public static final Option KAFKA_GROUP_ID = new Option(
             "kafka.group.id", "vigil-correlator", "consumer group of the event source");
     public static final Option EVENT_TOPICS = new Option(
-            "kafka.topics.events", "soc.events.ecs,soc.events.suricata",
+            "kafka.topics.events", "soc.events.ecs,soc.events.suricata,soc.events.windows,soc.events.cef,soc.events.web,soc.events.zeek",
             "comma-separated event topics to read");
     public static final Option EVENT_TOPIC_FORMATS = new Option(
-            "kafka.topics.formats", "soc.events.ecs=ecs,soc.events.suricata=suricata",
-            "topic=format pairs (ecs, suricata, windows, cef, web, auto); topics not listed are detected per record");
+            "kafka.topics.formats", "soc.events.ecs=ecs,soc.events.suricata=suricata,soc.events.windows=windows,soc.events.cef=cef,soc.events.web=web,soc.events.zeek=zeek",
+            "topic=format pairs (ecs, suricata, windows, cef, web, zeek, auto); topics not listed are detected per record");
     public static final Option STARTING_OFFSETS = new Option(
             "kafka.starting-offsets", "earliest", "where a new consumer group starts: earliest or latest");
     public static final Option DEADLETTER_TOPIC = new Option(

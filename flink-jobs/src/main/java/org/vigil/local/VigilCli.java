@@ -116,7 +116,16 @@ public final class VigilCli {
                 failed++;
                 continue;
             }
-            for (RuleFixtureRunner.CaseResult result : RuleFixtureRunner.run(rule, RuleFixtures.read(fixtureFile))) {
+            List<RuleFixtureRunner.CaseResult> results;
+            try {
+                results = RuleFixtureRunner.run(rule, RuleFixtures.read(fixtureFile));
+            } catch (RuleException e) {
+                // A malformed fixture file fails its rule with the file and reason; the other rules still run.
+                System.err.println("FAIL    " + e.getMessage());
+                failed++;
+                continue;
+            }
+            for (RuleFixtureRunner.CaseResult result : results) {
                 if (result.passed()) {
                     passed++;
                     System.out.println("pass    " + rule.id() + ": " + result.caseName());

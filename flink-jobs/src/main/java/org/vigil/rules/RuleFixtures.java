@@ -84,15 +84,25 @@ public record RuleFixtures(String ruleFile, List<Case> cases) {
         return new RuleFixtures(name, cases);
     }
 
+    private static Duration duration(JsonNode event, String name, String absent) {
+        String text = event.path(name).asText(absent);
+        try {
+            return Duration.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + name + "' must be an ISO-8601 duration such as PT90S or PT0.5S, got '"
+                    + text + "'");
+        }
+    }
+
     private static List<SecurityEvent> events(String caseName, Instant start, JsonNode events) {
         if (!events.isArray() || events.isEmpty()) {
             throw new IllegalArgumentException("needs a non-empty 'events' list");
         }
         List<SecurityEvent> out = new ArrayList<>();
         for (JsonNode e : events) {
-            Duration at = Duration.parse(e.path("at").asText("PT0S"));
+            Duration at = duration(e, "at", "PT0S");
             int repeat = e.path("repeat").asInt(1);
-            Duration step = Duration.parse(e.path("step").asText("PT1S"));
+            Duration step = duration(e, "step", "PT1S");
             for (int i = 0; i < repeat; i++) {
                 SecurityEvent.Builder b = SecurityEvent.builder().timestamp(start.plus(at).plus(step.multipliedBy(i)));
                 Iterator<Map.Entry<String, JsonNode>> fields = e.fields();

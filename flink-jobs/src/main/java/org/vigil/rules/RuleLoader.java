@@ -56,6 +56,8 @@ public final class RuleLoader {
                     throw new RuleException(name, 0, "rule id " + rule.id() + " is already used by " + other);
                 }
                 compiler.compile(rule);
+                // Deploying checks what compiling cannot: the alert rows name an entity, @suppress columns exist.
+                org.vigil.correlate.RuleDeploymentGate.trialDeploy(rule);
                 rules.add(rule);
             } catch (RuleException e) {
                 problems.add(e);

@@ -116,4 +116,18 @@ class RuleFileParserTest {
         assertThatThrownBy(() -> new org.vigil.correlate.EntityCorrelator(java.util.List.of(rule), 10))
                 .isInstanceOf(RuleException.class).hasMessageContaining("no column 'target'");
     }
+
+    @Test
+    void refusesAnAlertStatementWhoseRowsNameNoEntity() throws Exception {
+        String countOnly = "@Name('alert') context PerEntity select count(*) as failures"
+                + " from SecurityEvent(event.outcome = 'failure')#time(5 min) having count(*) >= 5;\n";
+        RuleDefinition rule = RuleFileParser.parse("t.epl", HEADER + countOnly);
+        assertThatThrownBy(() -> new org.vigil.correlate.EntityCorrelator(java.util.List.of(rule), 10))
+                .isInstanceOf(RuleException.class).hasMessageContaining("name no entity");
+        // Selecting the partition key, or the events themselves, names it.
+        for (String select : new String[] {"partitionKey, count(*) as failures", "window(*) as failures"}) {
+            RuleDefinition named = RuleFileParser.parse("t.epl", HEADER + countOnly.replace("count(*) as failures", select));
+            new org.vigil.correlate.EntityCorrelator(java.util.List.of(named), 10).close();
+        }
+    }
 }

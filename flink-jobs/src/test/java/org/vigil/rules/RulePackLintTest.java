@@ -214,7 +214,7 @@ class RulePackLintTest {
                 // Comments with a #time(1 day) window must not count.
                 @Name('alert')
                 context PerEntity
-                select count(*) as failures
+                select partitionKey, count(*) as failures
                 from SecurityEvent(event.outcome = 'failure')#time(10 minutes)
                 having count(*) >= 3;
                 """.formatted("rule-" + id);
