@@ -44,6 +44,9 @@ public final class Alert implements Serializable {
     private final long timestampMillis;
     private final long firstSeenMillis;
     private final Status status;
+    private final List<String> verificationReasons;
+    private final org.vigil.rules.VerificationPolicy verificationPolicy;
+    private final Map<String, Object> riskFactors;
     private final Map<String, Object> details;
     private final List<SecurityEvent> evidence;
     private final int evidenceCount;
@@ -67,6 +70,9 @@ public final class Alert implements Serializable {
         this.evidenceCount = Math.max(b.evidenceCount, evidence.size());
         this.firstSeenMillis = evidence.stream().mapToLong(SecurityEvent::timestampMillis).min().orElse(timestampMillis);
         this.status = Objects.requireNonNull(b.status, "status");
+        this.verificationReasons = List.copyOf(b.verificationReasons);
+        this.verificationPolicy = Objects.requireNonNull(b.verificationPolicy, "verificationPolicy");
+        this.riskFactors = Collections.unmodifiableMap(new LinkedHashMap<>(b.riskFactors));
         this.details = Collections.unmodifiableMap(new LinkedHashMap<>(b.details));
         this.id = b.id != null ? b.id : AlertId.of(ruleId, ruleVersion, partitionField, partitionValue, b.triggeringEventIds());
     }
@@ -97,6 +103,9 @@ public final class Alert implements Serializable {
         b.partitionValue = partitionValue;
         b.timestampMillis = timestampMillis;
         b.status = status;
+        b.verificationReasons.addAll(verificationReasons);
+        b.verificationPolicy = verificationPolicy;
+        b.riskFactors.putAll(riskFactors);
         b.details.putAll(details);
         b.evidence.addAll(evidence);
         b.evidenceCount = evidenceCount;
@@ -122,6 +131,12 @@ public final class Alert implements Serializable {
     /** Event time of the earliest evidence event, epoch millis. */
     public long firstSeenMillis() { return firstSeenMillis; }
     public Status status() { return status; }
+    /** Why the alert is verified (empty for a candidate), e.g. {@code high-fidelity}. */
+    public List<String> verificationReasons() { return verificationReasons; }
+    /** The verification policy of the rule version that raised the alert. */
+    public org.vigil.rules.VerificationPolicy verificationPolicy() { return verificationPolicy; }
+    /** How the risk score was made (rule score, asset, intel, vigilance), by name; empty before scoring. */
+    public Map<String, Object> riskFactors() { return riskFactors; }
     /** Values the rule's alert statement computed (counts, distinct values...), by column name. */
     public Map<String, Object> details() { return details; }
     /** Up to the configured number of evidence events, in event-time order. */
@@ -132,6 +147,7 @@ public final class Alert implements Serializable {
     @Override
     public boolean equals(Object o) {
         return o instanceof Alert other && id.equals(other.id) && status == other.status
+                && verificationReasons.equals(other.verificationReasons)
                 && riskScore == other.riskScore && details.equals(other.details) && evidence.equals(other.evidence);
     }
 
@@ -160,6 +176,9 @@ public final class Alert implements Serializable {
         private String partitionValue;
         private long timestampMillis;
         private Status status = Status.CANDIDATE;
+        private final List<String> verificationReasons = new ArrayList<>();
+        private org.vigil.rules.VerificationPolicy verificationPolicy = org.vigil.rules.VerificationPolicy.NONE;
+        private final Map<String, Object> riskFactors = new LinkedHashMap<>();
         private final Map<String, Object> details = new LinkedHashMap<>();
         private final List<SecurityEvent> evidence = new ArrayList<>();
         private final List<String> triggeringEventIds = new ArrayList<>();
@@ -178,6 +197,9 @@ public final class Alert implements Serializable {
         public Builder partition(String field, String value) { partitionField = field; partitionValue = value; id = null; return this; }
         public Builder timestampMillis(long v) { timestampMillis = v; return this; }
         public Builder status(Status v) { status = v; return this; }
+        public Builder verificationReasons(List<String> v) { verificationReasons.clear(); verificationReasons.addAll(v); return this; }
+        public Builder verificationPolicy(org.vigil.rules.VerificationPolicy v) { verificationPolicy = v; return this; }
+        public Builder riskFactors(Map<String, Object> v) { riskFactors.clear(); riskFactors.putAll(v); return this; }
         public Builder detail(String name, Object value) { details.put(name, value); return this; }
         public Builder details(Map<String, Object> v) { details.clear(); details.putAll(v); return this; }
 

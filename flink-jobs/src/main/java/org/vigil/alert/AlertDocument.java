@@ -54,6 +54,15 @@ public final class AlertDocument {
         vigil.put("alert_id", alert.id());
         vigil.put("status", alert.status().label());
         vigil.put("severity", alert.severity().label());
+        ObjectNode verification = vigil.putObject("verification");
+        verification.put("status", alert.status().label());
+        verification.put("policy", alert.verificationPolicy().toString());
+        ArrayNode reasons = verification.putArray("reasons");
+        alert.verificationReasons().forEach(reasons::add);
+        if (!alert.riskFactors().isEmpty()) {
+            ObjectNode risk = vigil.putObject("risk");
+            alert.riskFactors().forEach((name, value) -> risk.set(name, JSON.valueToTree(value)));
+        }
         ObjectNode entity = vigil.putObject("entity");
         entity.put("field", alert.partitionField());
         entity.put("value", alert.partitionValue());

@@ -264,6 +264,7 @@ public final class EntityCorrelator implements AutoCloseable {
                 .ruleDescription(rule.description())
                 .severity(rule.severity())
                 .riskScore(rule.riskScore())
+                .verificationPolicy(rule.verification())
                 .tacticIds(rule.tacticIds())
                 .techniqueIds(rule.techniqueIds())
                 .partition(rule.partitionField(), partitionValue)

@@ -14,6 +14,7 @@ import org.vigil.alert.Alert;
 import org.vigil.alert.Severity;
 import org.vigil.event.SecurityEvent;
 import org.vigil.rules.RuleMetadata;
+import org.vigil.rules.VerificationPolicy;
 
 /**
  * Botnet detection, keyed by internal host address: a host seen in an event while it is on the current botnet list
@@ -43,7 +44,9 @@ public final class BotnetHostDetector extends KeyedBroadcastProcessFunction<Stri
             "An internal host (an address of the asset inventory) appears in events while it is on the current botnet "
                     + "IP list of the national Authority of Information Security, or was seen within a day before a "
                     + "list version naming it arrived.",
-            Severity.HIGH, 80, List.of("TA0011"), List.of("T1071"), "host.ip", RECENT, "high-fidelity",
+            Severity.HIGH, 80, List.of("TA0011"), List.of("T1071"), "host.ip", RECENT,
+            // Its evidence always carries the list entry, so the intel alternative verifies it with that reason.
+            VerificationPolicy.parse("intel"),
             "An address reassigned since the list's publisher observed it (DHCP, NAT pools).", null);
 
     private final ReferenceState reference;
@@ -172,6 +175,7 @@ public final class BotnetHostDetector extends KeyedBroadcastProcessFunction<Stri
                 .partition(RULE.partitionField(), ip)
                 .timestampMillis(timeMillis)
                 .status(Alert.Status.VERIFIED)
+                .verificationPolicy(RULE.verification())
                 .triggeringEvents(List.of(evidence), 1)
                 .identifyBy(List.of("botnet-list:" + version))
                 .detail("list_version", version)

@@ -47,11 +47,16 @@ import org.vigil.event.SecurityEventTypeInfo;
 import org.vigil.rules.RuleDefinition;
 import org.vigil.rules.RuleLoader;
 import org.vigil.rules.RuleStatus;
+import org.vigil.verify.RiskScore;
+import org.vigil.verify.VerifyFunction;
+import org.vigil.verify.VerifySettings;
+import org.vigil.verify.VigilanceCalendar;
 
 /**
  * The correlator job: events (parsed in the source) are split from dead letters, enriched with reference data, routed
- * once per partition field, correlated per entity in event time, internal hosts checked against the botnet list, and
- * the alerts written to the alert index and the NCSC feed.
+ * once per partition field, correlated per entity in event time, internal hosts checked against the botnet list,
+ * every alert verified and scored per entity, and the alerts written to the alert index (all of them) and the NCSC
+ * feed (verified ones).
  *
  * <p>{@link #build} takes its source and sinks as arguments so tests can hand in their own; {@link #main}
  * builds the production Kafka and Elasticsearch connectors from configuration.
@@ -64,8 +69,10 @@ public final class CorrelatorJob {
     private CorrelatorJob() {}
 
     /** What the job correlates and how patient it is with out-of-order input. */
-    public record Settings(List<RuleDefinition> rules, Duration outOfOrderness, Duration idleTimeout, int maxEvidence) {
+    public record Settings(List<RuleDefinition> rules, Duration outOfOrderness, Duration idleTimeout, int maxEvidence,
+                           VerifySettings verify) {
         public Settings {
+            Objects.requireNonNull(verify, "verify");
             rules = List.copyOf(rules);
             if (rules.isEmpty()) {
                 throw new IllegalArgumentException("rules must not be empty");
@@ -77,11 +84,25 @@ public final class CorrelatorJob {
             }
         }
 
+        /** Scoring and sharing as the options' defaults have them. */
+        public Settings(List<RuleDefinition> rules, Duration outOfOrderness, Duration idleTimeout, int maxEvidence) {
+            this(rules, outOfOrderness, idleTimeout, maxEvidence, verifySettings(VigilConfig.defaults()));
+        }
+
         /** Settings from configuration; the rules are read from {@code rules.dir}. */
         public static Settings from(VigilConfig config) throws org.vigil.rules.RuleException {
             return new Settings(RuleLoader.load(Path.of(config.require(VigilOptions.RULES_DIR))),
                     config.duration(VigilOptions.OUT_OF_ORDERNESS), config.duration(VigilOptions.IDLE_TIMEOUT),
-                    config.integer(VigilOptions.MAX_EVIDENCE));
+                    config.integer(VigilOptions.MAX_EVIDENCE), verifySettings(config));
+        }
+
+        /** The risk score (vigilance calendar and boost) and the sharing thresholds from configuration. */
+        public static VerifySettings verifySettings(VigilConfig config) {
+            VigilanceCalendar calendar = VigilanceCalendar.parse(config.get(VigilOptions.VIGILANCE_PERIODS),
+                    config.get(VigilOptions.VIGILANCE_TIME_ZONE));
+            return new VerifySettings(new RiskScore(calendar, config.integer(VigilOptions.VIGILANCE_SCORE_BOOST)),
+                    config.integer(VigilOptions.SHARE_MIN_RISK_SCORE),
+                    config.integer(VigilOptions.VIGILANCE_SHARE_MIN_RISK_SCORE));
         }
 
         /** The partition fields in use: events are routed once per field. */
@@ -202,10 +223,15 @@ public final class CorrelatorJob {
         alerts.getSideOutput(CorrelateFunction.LATE_EVENTS)
                 .sinkTo(io.lateEvents()).name("late-events-topic").uid("late-events-topic");
 
-        DataStream<Alert> allAlerts = alerts.union(botnetHosts);
-        allAlerts.sinkTo(io.alertIndex()).name("alert-index").uid("alert-index");
-        allAlerts.sinkTo(io.ncscFeed()).name("ncsc-stix-feed").uid("ncsc-stix-feed");
-        return allAlerts;
+        // Verify and score per entity; every decision goes to the index, each newly verified alert once to the feed.
+        SingleOutputStreamOperator<Alert> decided = alerts.union(botnetHosts)
+                .keyBy(new VerifyFunction.EntityKey())
+                .process(new VerifyFunction(settings.verify()), ALERT_TYPE)
+                .name("verify-and-score")
+                .uid("verify-and-score");
+        decided.sinkTo(io.alertIndex()).name("alert-index").uid("alert-index");
+        decided.getSideOutput(VerifyFunction.SHARE).sinkTo(io.ncscFeed()).name("ncsc-stix-feed").uid("ncsc-stix-feed");
+        return decided;
     }
 
     /**

@@ -83,6 +83,19 @@ public final class VigilOptions {
             "correlate.idle-timeout", "PT30S", "a source partition silent this long stops holding back the watermark");
     public static final Option MAX_EVIDENCE = new Option(
             "alert.max-evidence", "20", "evidence events kept per alert");
+    public static final Option VIGILANCE_PERIODS = new Option(
+            "vigilance.periods", "01-01,04-30..05-01,09-01..09-02",
+            "heightened-vigilance days: MM-DD or MM-DD..MM-DD every year, YYYY-MM-DD[..YYYY-MM-DD] once (lunar holidays"
+                    + " such as Tet); empty for none");
+    public static final Option VIGILANCE_TIME_ZONE = new Option(
+            "vigilance.time-zone", "Asia/Ho_Chi_Minh", "the zone whose calendar days vigilance.periods names");
+    public static final Option VIGILANCE_SCORE_BOOST = new Option(
+            "vigilance.score-boost", "10", "risk-score points added to alerts timed in a vigilance period (0-100)");
+    public static final Option SHARE_MIN_RISK_SCORE = new Option(
+            "share.min-risk-score", "40", "verified alerts go to the NCSC feed when their risk score is at least this");
+    public static final Option VIGILANCE_SHARE_MIN_RISK_SCORE = new Option(
+            "vigilance.share.min-risk-score", "20",
+            "the same threshold for alerts timed in a vigilance period; at most share.min-risk-score");
     public static final Option ELASTICSEARCH_HOSTS = new Option(
             "elasticsearch.hosts", "http://localhost:9200", "comma-separated Elasticsearch URLs");
     public static final Option ELASTICSEARCH_INDEX = new Option(
@@ -133,7 +146,8 @@ public final class VigilOptions {
             KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW,
             INTEL_ENABLED, INTEL_TOPIC_ASSETS, INTEL_TOPIC_BOTNET, INTEL_TOPIC_IOCS, INTEL_TOPIC_VULNS, RULES_DIR, RULES_TOPIC,
             RULES_STATUS_TOPIC,
-            OUT_OF_ORDERNESS, IDLE_TIMEOUT, MAX_EVIDENCE, ELASTICSEARCH_HOSTS, ELASTICSEARCH_INDEX,
+            OUT_OF_ORDERNESS, IDLE_TIMEOUT, MAX_EVIDENCE, VIGILANCE_PERIODS, VIGILANCE_TIME_ZONE, VIGILANCE_SCORE_BOOST,
+            SHARE_MIN_RISK_SCORE, VIGILANCE_SHARE_MIN_RISK_SCORE, ELASTICSEARCH_HOSTS, ELASTICSEARCH_INDEX,
             ELASTICSEARCH_API_KEY, ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD, STIX_IDENTITY_NAME, STIX_TLP,
             CHECKPOINT_INTERVAL, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);
 

@@ -269,6 +269,7 @@ public final class Backtest {
             channels.forEach(InProcessChannels::close);
             deleteRecursively(stateDir);
         }
+        alerts.printDocuments();
         out.flush();
 
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -309,9 +310,13 @@ public final class Backtest {
         }
     }
 
-    /** Prints each alert document as one JSON line and counts alerts per rule. */
+    /**
+     * Keeps each alert's latest document (a candidate verified later by corroboration comes again under its id)
+     * and prints them, one JSON line each in the order alerts were first raised, when the run ends; counts per rule.
+     */
     private final class AlertPrinter implements Consumer<Alert> {
         private final Map<String, Long> countByRule = new TreeMap<>();
+        private final Map<String, Alert> latestById = new java.util.LinkedHashMap<>();
 
         AlertPrinter(List<RuleDefinition> rules) {
             rules.forEach(r -> countByRule.put(r.id(), 0L));
@@ -319,8 +324,13 @@ public final class Backtest {
 
         @Override
         public synchronized void accept(Alert alert) {
-            out.println(AlertDocument.toJson(alert).toString());
-            countByRule.merge(alert.ruleId(), 1L, Long::sum);
+            if (latestById.put(alert.id(), alert) == null) {
+                countByRule.merge(alert.ruleId(), 1L, Long::sum);
+            }
+        }
+
+        synchronized void printDocuments() {
+            latestById.values().forEach(a -> out.println(AlertDocument.toJson(a).toString()));
         }
 
         synchronized long total() {

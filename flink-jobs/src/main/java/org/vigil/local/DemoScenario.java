@@ -28,8 +28,9 @@ public final class DemoScenario {
     public record ExpectedAlert(String ruleId, String entity) {}
 
     public static final String BRUTE_FORCE_SOURCE = "203.0.113.7";
-    public static final String SCANNER = "198.51.100.23";
     public static final String EXPLOIT_SOURCE = "192.0.2.66";
+    /** The exploit source scans first, so its scan and exploit alerts corroborate each other (verified). */
+    public static final String SCANNER = EXPLOIT_SOURCE;
     public static final String E_PORTAL = "10.10.5.20";
 
     public static final List<ExpectedAlert> EXPECTED_ALERTS = List.of(

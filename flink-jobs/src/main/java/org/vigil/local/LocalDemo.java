@@ -79,12 +79,18 @@ public final class LocalDemo {
                     + "/_search?size=500&sort=@timestamp:asc";
             while (!exitAfterDemo || System.nanoTime() < deadline) {
                 for (JsonNode alert : searchAlerts(search)) {
-                    if (seen.putIfAbsent(alert.at("/vigil/alert_id").asText(), alert) == null) {
+                    JsonNode before = seen.put(alert.at("/vigil/alert_id").asText(), alert);
+                    String status = alert.at("/vigil/verification/status").asText();
+                    if (before == null) {
                         out.println("ALERT " + alert.at("/@timestamp").asText() + "  " + alert.at("/vigil/severity").asText()
+                                + "  " + status + "  risk=" + alert.at("/event/risk_score").asText()
                                 + "  " + alert.at("/rule/id").asText() + "  " + alert.at("/vigil/entity/field").asText() + "="
                                 + alert.at("/vigil/entity/value").asText() + "  " + alert.at("/threat/technique/id/0").asText()
                                 + "  evidence=" + alert.at("/vigil/evidence_count").asText() + assetContext(alert)
-                                + "  id=" + alert.at("/vigil/alert_id").asText());
+                                + "  id=" + alert.at("/vigil/alert_id").asText() + reasons(alert));
+                    } else if (!status.equals(before.at("/vigil/verification/status").asText())) {
+                        // A candidate verified later by corroboration: the same document, updated.
+                        out.println("UPDATE " + alert.at("/vigil/alert_id").asText() + "  now " + status + reasons(alert));
                     }
                 }
                 Set<String> found = new TreeSet<>();
@@ -153,6 +159,12 @@ public final class LocalDemo {
             int e = expected.getOrDefault(reason, 0);
             out.println("  " + (f == e ? "[x] " : "[ ] ") + reason + ": " + f + "/" + e);
         }
+    }
+
+    private static String reasons(JsonNode alert) {
+        List<String> reasons = new java.util.ArrayList<>();
+        alert.at("/vigil/verification/reasons").forEach(r -> reasons.add(r.asText()));
+        return reasons.isEmpty() ? "" : "  (" + String.join("; ", reasons) + ")";
     }
 
     private static List<JsonNode> searchAlerts(String url) {

@@ -121,8 +121,14 @@ public final class RuleFileParser {
         if (suppression.period().compareTo(MAX_HORIZON) > 0) {
             throw new RuleException(file, lines.get("suppress"), "@suppress period must be at most " + MAX_HORIZON);
         }
+        VerificationPolicy verification;
+        try {
+            verification = VerificationPolicy.parse(values.getOrDefault("verification", "none"));
+        } catch (IllegalArgumentException e) {
+            throw new RuleException(file, lines.getOrDefault("verification", 1), e.getMessage());
+        }
         RuleMetadata metadata = new RuleMetadata(id, version, values.get("name"), values.get("description"), severity,
-                riskScore, tactics, techniques, partition, horizon, values.get("verification"), values.get("false_positives"),
+                riskScore, tactics, techniques, partition, horizon, verification, values.get("false_positives"),
                 suppression);
         return new RuleDefinition(metadata, text, file);
     }

@@ -21,7 +21,7 @@ public record RuleMetadata(
         List<String> techniqueIds,
         String partitionField,
         Duration horizon,
-        String verification,
+        VerificationPolicy verification,
         String falsePositives,
         Suppression suppression) implements Serializable {
 
@@ -34,7 +34,7 @@ public record RuleMetadata(
         tacticIds = List.copyOf(tacticIds);
         techniqueIds = List.copyOf(techniqueIds);
         description = description == null ? "" : description;
-        verification = verification == null ? "none" : verification;
+        verification = verification == null ? VerificationPolicy.NONE : verification;
         falsePositives = falsePositives == null ? "" : falsePositives;
         suppression = suppression == null ? Suppression.NONE : suppression;
     }

@@ -18,7 +18,7 @@ import org.vigil.sink.stix.MitreAttack;
 /**
  * The rule-pack checks that loading does not make: ATT&CK ids known to {@link MitreAttack}, each file in the
  * folder of one of its tactics, descriptions and false-positive notes written, a horizon that covers the
- * rule's windows and patterns, and fixtures with a must-alert and a look-alike case beside every rule.
+ * rule's windows and patterns, a written {@code @verification} policy, and fixtures with a must-alert and a look-alike case beside every rule.
  *
  * <p>Loading ({@link RuleLoader}) already refuses malformed headers, malformed ATT&CK ids, unknown partition
  * fields, unbounded horizons, duplicate ids and EPL that does not compile; {@link #check(Path)} reports those too,
@@ -34,6 +34,7 @@ public final class RulePackLint {
     private static final Pattern TIME_PERIOD_PART = Pattern.compile(
             "(\\d+(?:\\.\\d+)?)\\s*(years?|months?|weeks?|days?|hours?|minutes?|min|seconds?|sec|milliseconds?|msec)\\b",
             Pattern.CASE_INSENSITIVE);
+    private static final Pattern HAS_VERIFICATION = Pattern.compile("^\\s*\\*?\\s*@verification\\b", Pattern.MULTILINE);
     private static final Pattern PLAIN_SECONDS = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*");
 
     private RulePackLint() {}
@@ -101,6 +102,12 @@ public final class RulePackLint {
         if (m.falsePositives().isBlank()) {
             findings.add(new RuleException(file, 1,
                     "missing metadata @false_positives: say what benign activity looks like this, for triage"));
+        }
+
+        if (!HAS_VERIFICATION.matcher(rule.epl()).find()) {
+            // Without the tag the rule is silently "none": its alerts would never be verified nor reach the NCSC.
+            findings.add(new RuleException(file, 1, "missing metadata @verification: say when a match counts as verified"
+                    + " (high-fidelity, corroboration PT30M, vulnerable-target, intel, joined with 'or'; none to never share)"));
         }
 
         longestTimedConstruct(rule).ifPresent(longest -> {

@@ -86,6 +86,10 @@ class AlertDocumentTest {
                 .timestampMillis(T0.plusSeconds(20).toEpochMilli())
                 .detail("user_name", "admin").detail("failed_logons", 2)
                 .triggeringEvents(events, 20)
+                .verificationPolicy(org.vigil.rules.VerificationPolicy.parse("corroboration PT30M or intel"))
+                .status(Alert.Status.VERIFIED)
+                .verificationReasons(List.of("intel: 203.0.113.7 is on the botnet list 2026-11 (Mirai)"))
+                .riskFactors(new java.util.LinkedHashMap<>(java.util.Map.of("rule_score", 73)))
                 .build();
     }
 

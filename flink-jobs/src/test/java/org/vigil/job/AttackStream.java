@@ -13,14 +13,17 @@ import java.util.Random;
 /**
  * Forty minutes of a data centre's ECS events in event-time order: background logons, flows and low IDS
  * alerts, with brute-force attacks, a 25-minute port scan and IDS bursts placed so that their windows and
- * suppression periods span any point at which a test interrupts the job.
+ * suppression periods span any point at which a test interrupts the job. The exploit source's IDS burst at minute 13
+ * stays a candidate until its brute force alerts at minute 29 and verifies it, a corroboration open across any
+ * interruption; the other attackers' alerts stay candidates.
  */
 final class AttackStream {
     static final Instant START = Instant.parse("2026-03-02T08:00:00Z");
     static final Duration LENGTH = Duration.ofMinutes(40);
-    static final List<String> BRUTE_FORCE_SOURCES = List.of("203.0.113.21", "203.0.113.22", "203.0.113.23", "203.0.113.24");
-    static final String SCANNER = "198.51.100.40";
     static final String EXPLOIT_SOURCE = "192.0.2.90";
+    /** The last brute force comes from the exploit source, so its alerts corroborate each other (verification). */
+    static final List<String> BRUTE_FORCE_SOURCES = List.of("203.0.113.21", "203.0.113.22", "203.0.113.23", EXPLOIT_SOURCE);
+    static final String SCANNER = "198.51.100.40";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

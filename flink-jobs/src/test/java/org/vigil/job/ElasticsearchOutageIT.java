@@ -15,7 +15,7 @@ import org.vigil.sink.elasticsearch.ElasticsearchAlertSink;
 /**
  * The Elasticsearch server is killed mid-run and started again 20 s later: the job waits (back-pressure,
  * retries) instead of failing or dropping alerts, and afterwards every alert is in the index exactly once
- * and on the NCSC feed exactly once.
+ * and each verified alert on the NCSC feed exactly once.
  */
 class ElasticsearchOutageIT {
     private static final String EVENTS = "outage.events";

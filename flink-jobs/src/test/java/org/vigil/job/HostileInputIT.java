@@ -72,6 +72,7 @@ class HostileInputIT {
     private static final Instant ATTACK_START = Instant.parse("2026-03-02T09:00:00Z");
     private static final String ATTACKER = "203.0.113.77";
     private static final int FAILED_LOGONS = 6;
+    private static final int IDS_ALERTS = 3;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -106,30 +107,33 @@ class HostileInputIT {
         List<ConsumerRecord<byte[], byte[]>> deadLetters = read(DEADLETTER_TOPIC, false, count);
         long readAt = System.nanoTime();
         System.out.printf("hostile input: produced %d records in %d ms, job ran %d ms, read %d dead letters in %d ms%n",
-                count + FAILED_LOGONS + 1, millis(producedAt - started), millis(finishedAt - producedAt),
+                count + FAILED_LOGONS + IDS_ALERTS + 1, millis(producedAt - started), millis(finishedAt - producedAt),
                 deadLetters.size(), millis(readAt - finishedAt));
 
         assertDeadLetters(produced, deadLetters);
 
         Map<String, JsonNode> alerts = StackProbe.alertsById(config);
-        assertThat(alerts).hasSize(1);
-        JsonNode alert = alerts.values().iterator().next();
-        assertThat(alert.at("/rule/id").asText()).isEqualTo("vigil-brute-force-then-success");
+        assertThat(alerts.values()).extracting(a -> a.at("/rule/id").asText())
+                .containsExactlyInAnyOrder("vigil-brute-force-then-success", "vigil-ids-alert-burst");
+        assertThat(StackProbe.statuses(alerts).values()).containsOnly("verified");
+        JsonNode alert = alerts.values().stream()
+                .filter(a -> a.at("/rule/id").asText().equals("vigil-brute-force-then-success")).findFirst().orElseThrow();
         assertThat(alert.at("/vigil/entity/value").asText()).isEqualTo(ATTACKER);
         assertThat(alert.at("/vigil/details/user_name").asText()).isEqualTo("admin");
 
-        List<ConsumerRecord<byte[], byte[]>> bundles = read(STIX_TOPIC, true, 1);
+        List<ConsumerRecord<byte[], byte[]>> bundles = read(STIX_TOPIC, true, 2);
         // On failure, tell a bundle never written from one whose transaction was left open.
         assertThat(bundles).as(() -> "committed STIX bundles; offsets on the topic read uncommitted: "
-                + read(STIX_TOPIC, false, 1).stream().map(ConsumerRecord::offset).toList()).hasSize(1);
-        JsonNode bundle = JSON.readTree(bundles.get(0).value());
+                + read(STIX_TOPIC, false, 2).stream().map(ConsumerRecord::offset).toList()).hasSize(2);
         List<String> sharedAlertIds = new ArrayList<>();
-        for (JsonNode object : bundle.get("objects")) {
-            if (object.get("type").asText().equals("sighting")) {
-                object.get("external_references").forEach(r -> sharedAlertIds.add(r.get("external_id").asText()));
+        for (ConsumerRecord<byte[], byte[]> record : bundles) {
+            for (JsonNode object : JSON.readTree(record.value()).get("objects")) {
+                if (object.get("type").asText().equals("sighting")) {
+                    object.get("external_references").forEach(r -> sharedAlertIds.add(r.get("external_id").asText()));
+                }
             }
         }
-        assertThat(sharedAlertIds).containsExactlyElementsOf(alerts.keySet());
+        assertThat(sharedAlertIds).containsExactlyInAnyOrderElementsOf(alerts.keySet());
 
         assertThat(read(LATE_TOPIC, false, 0)).as("late events").isEmpty();
     }
@@ -239,14 +243,33 @@ class HostileInputIT {
         assertThat(deadLetters).hasSize(produced.kinds().length);
     }
 
-    /** A brute force from one address that succeeds: failed logons ten seconds apart, then a success. */
+    /**
+     * A brute force from one address that succeeds (failed logons ten seconds apart, then a success), with an IDS
+     * burst from the same address in between: the two alerts corroborate each other, so both are verified and shared.
+     */
     private static List<byte[]> attack() throws Exception {
         List<byte[]> events = new ArrayList<>();
         for (int i = 0; i < FAILED_LOGONS; i++) {
             events.add(logon(ATTACK_START.plusSeconds(10L * i), "failure"));
         }
+        for (int i = 0; i < IDS_ALERTS; i++) {
+            events.add(idsAlert(ATTACK_START.plusSeconds(10L * FAILED_LOGONS + 5L * i)));
+        }
         events.add(logon(ATTACK_START.plusSeconds(120), "success"));
         return events;
+    }
+
+    private static byte[] idsAlert(Instant time) throws Exception {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("@timestamp", time.toString());
+        ObjectNode event = doc.putObject("event");
+        event.put("kind", "alert");
+        event.put("severity", 1);
+        event.putArray("category").add("network").add("intrusion_detection");
+        doc.putObject("source").put("ip", ATTACKER);
+        doc.putObject("destination").put("ip", "10.10.5.20").put("port", 443);
+        doc.putObject("rule").put("name", "ET EXPLOIT Apache log4j RCE Attempt");
+        return JSON.writeValueAsBytes(doc);
     }
 
     private static byte[] logon(Instant time, String outcome) throws Exception {

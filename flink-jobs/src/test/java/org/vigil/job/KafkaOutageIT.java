@@ -16,7 +16,7 @@ import org.vigil.local.LocalStack;
 /**
  * The Kafka broker, which holds both the events and the NCSC feed, is down for 20 s mid-run: with the restart
  * strategy production gets (Flink's default when checkpointing is on), the job comes back by itself, and
- * afterwards every alert is in the index exactly once and on the feed exactly once.
+ * afterwards every alert is in the index exactly once and every verified alert on the feed exactly once.
  */
 class KafkaOutageIT {
     private static final String EVENTS = "kafka-outage.events";

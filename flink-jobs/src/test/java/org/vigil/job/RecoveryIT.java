@@ -40,6 +40,7 @@ class RecoveryIT {
     private static int records;
     private static VigilConfig uninterrupted;
     private static Set<String> reference;
+    private static Map<String, String> referenceStatuses;
 
     @BeforeAll
     static void startStackAndRunUninterrupted() throws Exception {
@@ -53,8 +54,10 @@ class RecoveryIT {
         uninterrupted = runs.config("uninterrupted");
         runs.runToEnd(new JobRuns.Run(uninterrupted, 2, PACE_MICROS, ChaosSource.Fault.none())
                 .gatedByCheckpoints(RECORDS_PER_CHECKPOINT));
-        reference = StackProbe.alertsById(uninterrupted).keySet();
-        assertThat(StackProbe.bundlesPerAlert(StackProbe.bundles(stack, uninterrupted))).isEqualTo(once(reference));
+        Map<String, com.fasterxml.jackson.databind.JsonNode> alerts = StackProbe.alertsById(uninterrupted);
+        reference = alerts.keySet();
+        referenceStatuses = StackProbe.statuses(alerts);
+        assertThat(StackProbe.bundlesPerAlert(StackProbe.bundles(stack, uninterrupted))).isEqualTo(StackProbe.verifiedOnce(alerts));
         assertThat(runs.lateEvents(uninterrupted)).isEmpty();
     }
 
@@ -75,6 +78,13 @@ class RecoveryIT {
         assertThat(perRule).containsEntry("vigil-brute-force-then-success", 5L)
                 .containsEntry("vigil-network-service-scan", 3L)
                 .containsEntry("vigil-ids-alert-burst", 3L);
+        // The exploit source's three IDS bursts and its brute force corroborate each other; nothing else does.
+        Map<String, Long> verifiedPerRule = new java.util.TreeMap<>();
+        StackProbe.alertsById(uninterrupted).values().stream()
+                .filter(a -> a.at("/vigil/verification/status").asText().equals("verified"))
+                .forEach(a -> verifiedPerRule.merge(a.at("/rule/id").asText() + "@" + a.at("/vigil/entity/value").asText(), 1L, Long::sum));
+        assertThat(verifiedPerRule).isEqualTo(Map.of("vigil-brute-force-then-success@" + AttackStream.EXPLOIT_SOURCE, 1L,
+                "vigil-ids-alert-burst@" + AttackStream.EXPLOIT_SOURCE, 3L));
     }
 
     static Stream<ChaosSource.Fault> faults() {
@@ -96,8 +106,10 @@ class RecoveryIT {
         assertThat(control.failed).as("the failure was injected").isTrue();
         assertThat(control.checkpointBeforeFailure.get()).as("a checkpoint completed before the failure").isPositive();
         assertThat(control.emitted.get()).as("records read, re-reads after the restore included").isGreaterThan(records);
-        assertThat(StackProbe.alertsById(config).keySet()).isEqualTo(reference);
-        assertThat(StackProbe.bundlesPerAlert(StackProbe.bundles(stack, config))).isEqualTo(once(reference));
+        Map<String, com.fasterxml.jackson.databind.JsonNode> alerts = StackProbe.alertsById(config);
+        assertThat(alerts.keySet()).isEqualTo(reference);
+        assertThat(StackProbe.statuses(alerts)).isEqualTo(referenceStatuses);
+        assertThat(StackProbe.bundlesPerAlert(StackProbe.bundles(stack, config))).isEqualTo(StackProbe.verifiedOnce(alerts));
         assertThat(runs.lateEvents(config)).isEmpty();
     }
 
@@ -116,7 +128,7 @@ class RecoveryIT {
         String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
         long readBefore = control.emitted.get();
         assertThat(readBefore).as("stopped mid-stream").isBetween(1L, records - 1L);
-        Set<String> first = StackProbe.alertsById(before).keySet();
+        Map<String, String> first = StackProbe.statuses(StackProbe.alertsById(before));
         Map<String, Integer> firstBundles = StackProbe.bundlesPerAlert(StackProbe.bundles(stack, before));
 
         for (int parallelism : new int[] {1, 3}) {
@@ -133,12 +145,24 @@ class RecoveryIT {
             }
             assertThat(resumedControl.emitted.get()).as("records read after the savepoint").isEqualTo(records - readBefore);
             stopDraining(resumedJob, savepoints);
-            Set<String> rest = StackProbe.alertsById(after).keySet();
-            assertThat(intersection(first, rest)).as("alerts raised both before and after the savepoint").isEmpty();
-            assertThat(union(first, rest)).as("alerts at parallelism " + parallelism).isEqualTo(reference);
+            Map<String, String> rest = StackProbe.statuses(StackProbe.alertsById(after));
+            // An alert in both indices was a candidate before the savepoint and verified by corroboration after it.
+            for (String id : intersection(first.keySet(), rest.keySet())) {
+                assertThat(first.get(id) + " then " + rest.get(id)).as("alert " + id + " before and after the savepoint")
+                        .isEqualTo("candidate then verified");
+            }
+            Map<String, String> statuses = new java.util.TreeMap<>(first);
+            statuses.putAll(rest);
+            assertThat(statuses).as("alerts at parallelism " + parallelism).isEqualTo(referenceStatuses);
             Map<String, Integer> bundles = new java.util.TreeMap<>(firstBundles);
             StackProbe.bundlesPerAlert(StackProbe.bundles(stack, after)).forEach((id, n) -> bundles.merge(id, n, Integer::sum));
-            assertThat(bundles).isEqualTo(once(reference));
+            Map<String, Integer> verifiedOnce = new java.util.TreeMap<>();
+            referenceStatuses.forEach((id, status) -> {
+                if (status.equals("verified")) {
+                    verifiedOnce.put(id, 1);
+                }
+            });
+            assertThat(bundles).isEqualTo(verifiedOnce);
         }
     }
 
@@ -157,18 +181,6 @@ class RecoveryIT {
                 Thread.sleep(200);
             }
         }
-    }
-
-    private static Map<String, Integer> once(Set<String> ids) {
-        Map<String, Integer> m = new java.util.TreeMap<>();
-        ids.forEach(id -> m.put(id, 1));
-        return m;
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> u = new TreeSet<>(a);
-        u.addAll(b);
-        return u;
     }
 
     private static Set<String> intersection(Set<String> a, Set<String> b) {

@@ -46,6 +46,16 @@ class RulePackLintTest {
     }
 
     @Test
+    void aRuleWithoutAVerificationPolicyIsReported() throws Exception {
+        writeRule("credential-access/r.epl", header("r").replace(" * @verification corroboration PT30M or intel\n", ""), FIXTURES);
+
+        assertThat(RulePackLint.check(dir)).singleElement().satisfies(f -> {
+            assertThat(f.file()).isEqualTo("credential-access/r.epl");
+            assertThat(f.reason()).startsWith("missing metadata @verification");
+        });
+    }
+
+    @Test
     void anUnknownTacticIsReportedWithItsLine() throws Exception {
         writeRule("credential-access/r.epl", header("r").replace("TA0006", "TA0006, TA0099"), FIXTURES);
 
@@ -84,7 +94,7 @@ class RulePackLintTest {
 
         assertThat(RulePackLint.check(dir)).singleElement().satisfies(f -> {
             assertThat(f.line()).isEqualTo(10);
-            assertThat(f.reason()).contains("PT5M").contains("#time(10 minutes)").contains("at line 16");
+            assertThat(f.reason()).contains("PT5M").contains("#time(10 minutes)").contains("at line 17");
         });
     }
 
@@ -163,7 +173,7 @@ class RulePackLintTest {
 
         assertThat(RulePackLint.check(dir)).extracting(RuleException::getMessage)
                 .anySatisfy(m -> assertThat(m).startsWith("credential-access/b.epl").contains("already used by credential-access/a.epl"))
-                .anySatisfy(m -> assertThat(m).startsWith("credential-access/c.epl:16").contains("NoSuchEvent"))
+                .anySatisfy(m -> assertThat(m).startsWith("credential-access/c.epl:17").contains("NoSuchEvent"))
                 .hasSize(2);
     }
 
@@ -199,6 +209,7 @@ class RulePackLintTest {
                  * @technique   T1110.001
                  * @false_positives A user who forgot a password.
                  * @horizon     PT10M
+                 * @verification corroboration PT30M or intel
                  */
                 // Comments with a #time(1 day) window must not count.
                 @Name('alert')
