@@ -64,7 +64,8 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private transient EntityCorrelator correlator;
     private transient AlertSuppressor suppressor;
     private transient MapState<String, Long> suppressedUntil;
-    private transient AlertSuppressor.Deadlines deadlines;
+    private transient MapState<String, Alert> suppressedAlerts;
+    private transient AlertSuppressor.Periods periods;
     /** The timer service of the timer being handled; a suppression deadline also schedules its clean-up. */
     private transient TimerService timers;
     private transient MapState<Long, List<SecurityEvent>> pending;
@@ -75,6 +76,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private transient Counter eventsWithoutRule;
     private transient Counter alerts;
     private transient Counter suppressedMatches;
+    private transient Counter alertRepeats;
     private transient Counter ruleChanges;
     private transient Counter ruleChangeFailures;
 
@@ -110,6 +112,14 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         return new MapStateDescriptor<>("suppressed-until", Types.STRING, Types.LONG);
     }
 
+    /**
+     * Per suppression key: the alert of the open period with its repeats merged in (count, latest repeat), the
+     * source of the absolute count every update carries. Kept apart from the deadlines, which the clean-up scans.
+     */
+    static MapStateDescriptor<String, Alert> suppressedAlertDescriptor() {
+        return new MapStateDescriptor<>("suppressed-alerts", Types.STRING, org.apache.flink.api.common.typeinfo.TypeInformation.of(Alert.class));
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         install(restoredRules != null ? restoredRules : initialRules);
@@ -117,16 +127,28 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         retained = getRuntimeContext().getMapState(retainedDescriptor());
         retainedHorizon = getRuntimeContext().getState(retainedHorizonDescriptor());
         suppressedUntil = getRuntimeContext().getMapState(suppressionDescriptor());
-        deadlines = new AlertSuppressor.Deadlines() {
+        suppressedAlerts = getRuntimeContext().getMapState(suppressedAlertDescriptor());
+        periods = new AlertSuppressor.Periods() {
             @Override
-            public Long get(String key) throws Exception {
+            public Long until(String key) throws Exception {
                 return suppressedUntil.get(key);
             }
 
             @Override
-            public void put(String key, long untilMillis) throws Exception {
+            public Alert alert(String key) throws Exception {
+                return suppressedAlerts.get(key);
+            }
+
+            @Override
+            public void start(String key, long untilMillis, Alert alert) throws Exception {
                 suppressedUntil.put(key, untilMillis);
+                suppressedAlerts.put(key, alert);
                 timers.registerEventTimeTimer(untilMillis);
+            }
+
+            @Override
+            public void update(String key, Alert alert) throws Exception {
+                suppressedAlerts.put(key, alert);
             }
         };
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
@@ -134,6 +156,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         eventsWithoutRule = getRuntimeContext().getMetricGroup().counter("eventsWithoutRule");
         alerts = getRuntimeContext().getMetricGroup().counter("alerts");
         suppressedMatches = getRuntimeContext().getMetricGroup().counter("suppressedMatches");
+        alertRepeats = getRuntimeContext().getMetricGroup().counter("alertRepeats");
         ruleChanges = getRuntimeContext().getMetricGroup().counter("ruleChanges");
         ruleChangeFailures = getRuntimeContext().getMetricGroup().counter("ruleChangeFailures");
     }
@@ -314,12 +337,19 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         retainedHorizon.update(horizon);
     }
 
-    private void emit(Alert alert, Collector<Alert> out) throws Exception {
-        if (!suppressor.admit(alert, deadlines)) {
+    /** Emits a match as a new alert, or as an update of the alert of its suppression period. */
+    private void emit(Alert match, Collector<Alert> out) throws Exception {
+        Alert alert = suppressor.apply(match, periods);
+        if (alert == null) {
+            // A period from a checkpoint taken before repeats were merged: no alert to update.
             suppressedMatches.inc();
             return;
         }
-        alerts.inc();
+        if (alert.isFirstOccurrence()) {
+            alerts.inc();
+        } else {
+            alertRepeats.inc();
+        }
         out.collect(alert);
     }
 
@@ -335,6 +365,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         }
         for (String key : due) {
             suppressedUntil.remove(key);
+            suppressedAlerts.remove(key);
         }
     }
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -241,6 +242,7 @@ public final class Backtest {
             channels.forEach(InProcessChannels::close);
             deleteRecursively(stateDir);
         }
+        alerts.printDocuments();
         out.flush();
 
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -281,9 +283,13 @@ public final class Backtest {
         }
     }
 
-    /** Prints each alert document as one JSON line and counts alerts per rule. */
+    /**
+     * Collects the alert documents and prints each once, as the alert index ends up holding it: one JSON line per
+     * alert id, in the order first raised, with its repeats merged in (the latest version of the document).
+     */
     private final class AlertPrinter implements Consumer<Alert> {
         private final Map<String, Long> countByRule = new TreeMap<>();
+        private final Map<String, Alert> latestById = new LinkedHashMap<>();
 
         AlertPrinter(List<RuleDefinition> rules) {
             rules.forEach(r -> countByRule.put(r.id(), 0L));
@@ -291,8 +297,13 @@ public final class Backtest {
 
         @Override
         public synchronized void accept(Alert alert) {
-            out.println(AlertDocument.toJson(alert).toString());
-            countByRule.merge(alert.ruleId(), 1L, Long::sum);
+            if (latestById.put(alert.id(), alert) == null) {
+                countByRule.merge(alert.ruleId(), 1L, Long::sum);
+            }
+        }
+
+        synchronized void printDocuments() {
+            latestById.values().forEach(a -> out.println(AlertDocument.toJson(a).toString()));
         }
 
         synchronized long total() {

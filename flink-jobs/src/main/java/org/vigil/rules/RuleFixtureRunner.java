@@ -3,6 +3,7 @@ package org.vigil.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vigil.alert.Alert;
@@ -34,14 +35,17 @@ public final class RuleFixtureRunner {
         return results;
     }
 
-    /** The alerts a rule raises over events, fed as the job feeds them: in event-time order, ties by id. */
+    /**
+     * The alerts a rule raises over events, fed as the job feeds them (in event-time order, ties by id), as the
+     * alert index ends up holding them: one per alert id, in the order first raised, with its repeats merged in.
+     */
     public static List<Alert> alertsFor(RuleDefinition rule, List<SecurityEvent> events) throws RuleException {
         List<SecurityEvent> ordered = new ArrayList<>(events);
         ordered.sort(Comparator.comparingLong(SecurityEvent::timestampMillis).thenComparing(SecurityEvent::id));
         String field = rule.metadata().partitionField();
-        List<Alert> alerts = new ArrayList<>();
+        Map<String, Alert> alerts = new LinkedHashMap<>();
         AlertSuppressor suppressor = new AlertSuppressor(List.of(rule));
-        AlertSuppressor.Deadlines deadlines = AlertSuppressor.inMemory();
+        AlertSuppressor.Periods periods = AlertSuppressor.inMemory();
         List<Alert> matches = new ArrayList<>();
         try (EntityCorrelator correlator = new EntityCorrelator(List.of(rule), MAX_EVIDENCE)) {
             for (SecurityEvent e : ordered) {
@@ -56,14 +60,13 @@ public final class RuleFixtureRunner {
         }
         for (Alert match : matches) {
             try {
-                if (suppressor.admit(match, deadlines)) {
-                    alerts.add(match);
-                }
+                Alert alert = suppressor.apply(match, periods);
+                alerts.put(alert.id(), alert);
             } catch (Exception e) {
                 throw new IllegalStateException("in-memory suppression failed", e);
             }
         }
-        return alerts;
+        return List.copyOf(alerts.values());
     }
 
     private static List<String> compare(List<Map<String, String>> expected, List<Alert> actual) {

@@ -24,7 +24,7 @@ public final class AlertIndexTemplate {
     /** Above the stack's built-in templates (100), so ours wins if a pattern ever overlaps. */
     static final long PRIORITY = 200;
     /** Bump when the resource changes, so operators can see which mapping an index got. */
-    static final long VERSION = 1;
+    static final long VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AlertIndexTemplate() {}
