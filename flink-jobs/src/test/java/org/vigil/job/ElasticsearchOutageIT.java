@@ -24,6 +24,7 @@ class ElasticsearchOutageIT {
 
     private static LocalStack stack;
     private static JobRuns runs;
+    private static VigilConfig reference;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -31,6 +32,8 @@ class ElasticsearchOutageIT {
         stack.kafka().createTopics(2, EVENTS);
         runs = new JobRuns(stack, EVENTS);
         runs.produce(AttackStream.records(11), 2);
+        reference = runs.config("outage-reference");
+        runs.runToEnd(new JobRuns.Run(reference, 2, 0, ChaosSource.Fault.none()));
     }
 
     @AfterAll
@@ -75,5 +78,7 @@ class ElasticsearchOutageIT {
         alerts.values().forEach(a -> perRule.merge(a.at("/rule/id").asText(), 1L, Long::sum));
         assertThat(perRule).isEqualTo(Map.of("vigil-brute-force-then-success", 5L,
                 "vigil-network-service-scan", 3L, "vigil-ids-alert-burst", 3L));
+        // Repeats updated their documents through the outage: the documents and counts of a run without one.
+        assertThat(StackProbe.occurrencesById(alerts)).isEqualTo(StackProbe.occurrencesById(StackProbe.alertsById(reference)));
     }
 }
