@@ -17,6 +17,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -66,6 +67,8 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private transient MapState<String, Long> suppressedUntil;
     private transient MapState<String, Alert> suppressedAlerts;
     private transient AlertSuppressor.Periods periods;
+    /** Lets an alert's suppression period live under its own entity's key; null outside {@link CorrelateOperator}. */
+    private transient KeyContext keyContext;
     /** The timer service of the timer being handled; a suppression deadline also schedules its clean-up. */
     private transient TimerService timers;
     private transient MapState<Long, List<SecurityEvent>> pending;
@@ -337,9 +340,14 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         retainedHorizon.update(horizon);
     }
 
+    /** Called by the operator before {@link #open}, so suppression can switch to the key of each alert's entity. */
+    void useKeyContext(KeyContext operator) {
+        this.keyContext = operator;
+    }
+
     /** Emits a match as a new alert, or as an update of the alert of its suppression period. */
     private void emit(Alert match, Collector<Alert> out) throws Exception {
-        Alert alert = suppressor.apply(match, periods);
+        Alert alert = suppress(match);
         if (alert == null) {
             // A period from a checkpoint taken before repeats were merged: no alert to update.
             suppressedMatches.inc();
@@ -351,6 +359,28 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
             alertRepeats.inc();
         }
         out.collect(alert);
+    }
+
+    /**
+     * The match as a new alert or merged into its period's alert ({@link AlertSuppressor#apply}), judged with the
+     * periods of its own entity's key. Moving Esper's clock (for an event or timer of one key) can complete another
+     * entity's match on this instance; its period must not land under, or be looked up in, the key that happened
+     * to move the clock.
+     */
+    private Alert suppress(Alert match) throws Exception {
+        Object current = keyContext == null ? null : keyContext.getCurrentKey();
+        String entityKey = RoutedEvent.key(match.partitionField(), match.partitionValue());
+        boolean switchKey = current != null && !entityKey.equals(current);
+        if (switchKey) {
+            keyContext.setCurrentKey(entityKey);
+        }
+        try {
+            return suppressor.apply(match, periods);
+        } finally {
+            if (switchKey) {
+                keyContext.setCurrentKey(current);
+            }
+        }
     }
 
     private void forgetSuppressionsDueBy(long timestamp) throws Exception {

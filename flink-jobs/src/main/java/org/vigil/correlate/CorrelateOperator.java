@@ -34,6 +34,7 @@ public final class CorrelateOperator extends CoBroadcastWithKeyedOperator<String
     @Override
     public void open() throws Exception {
         CorrelateFunction function = (CorrelateFunction) userFunction;
+        function.useKeyContext(this);
         BroadcastState<String, String> deployed = getOperatorStateBackend().getBroadcastState(CorrelateFunction.DEPLOYED_RULES);
         List<RuleDefinition> atCheckpoint = restored ? CorrelateFunction.stored(deployed) : null;
         if (atCheckpoint != null) {

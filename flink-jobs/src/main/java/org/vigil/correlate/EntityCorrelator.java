@@ -176,12 +176,19 @@ public final class EntityCorrelator implements AutoCloseable {
         if (rules == null) {
             throw new IllegalArgumentException("no rule is partitioned by " + partitionField);
         }
-        advanceTo(event.timestampMillis());
+        // Matches that time completes up to this event (an absence, a window's end) come out before its own.
+        List<Alert> completedByTime = advanceTo(event.timestampMillis());
         Map<String, Object> esperEvent = EsperEventType.toEsper(event, partitionValue);
         for (RuleRuntime r : rules) {
             r.runtime().getEventService().sendEventMap(esperEvent, EsperEventType.NAME);
         }
-        return drain();
+        List<Alert> completedByEvent = drain();
+        if (completedByTime.isEmpty()) {
+            return completedByEvent;
+        }
+        List<Alert> all = new ArrayList<>(completedByTime);
+        all.addAll(completedByEvent);
+        return all;
     }
 
     private List<Alert> drain() {

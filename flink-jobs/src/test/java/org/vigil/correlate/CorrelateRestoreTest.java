@@ -63,16 +63,17 @@ class CorrelateRestoreTest {
         List<Alert> alerts = uninterrupted();
         assertThat(alerts).extracting(Alert::ruleId).contains("vigil-brute-force-then-success");
         List<Alert> scans = documents(alerts).values().stream().filter(a -> a.ruleId().equals("vigil-network-service-scan")).toList();
-        // 20 ports are reached at 00:45.501 (the fourth step's second probe); every later probe matches too. The
-        // first period holds the matches up to 10:45.500 (5 + 39 * 6 + 1 = 240), the second the rest (5 + 16 * 6).
+        // 20 ports are reached at 00:45.501 (the fourth step's second probe); every later probe matches too, and so
+        // does each probe leaving the window from 01:00.500 on. The first period holds the matches up to 10:45.500
+        // (240 arrivals, 235 departures), the second the rest.
         assertThat(scans).extracting(Alert::timestamp).containsExactly(T0.plusMillis(45_501), T0.plusMillis(645_501));
-        assertThat(scans).extracting(Alert::occurrences).containsExactly(240, 101);
+        assertThat(scans).extracting(Alert::occurrences).containsExactly(475, 202);
         assertThat(scans).extracting(a -> Instant.ofEpochMilli(a.lastSeenMillis()))
                 .containsExactly(T0.plusMillis(645_500), T0.plusMillis(885_505));
         assertThat(scans.get(0).latestRepeat().details()).containsEntry("distinct_ports", 24L);
-        // Every emitted version carries the absolute count: 1, 2, ... 240 under the first scan's id.
+        // Every emitted version carries the absolute count: 1, 2, ... 475 under the first scan's id.
         assertThat(alerts.stream().filter(a -> a.id().equals(scans.get(0).id())).map(Alert::occurrences).toList())
-                .isEqualTo(java.util.stream.IntStream.rangeClosed(1, 240).boxed().toList());
+                .isEqualTo(java.util.stream.IntStream.rangeClosed(1, 475).boxed().toList());
     }
 
     @ParameterizedTest

@@ -24,8 +24,9 @@ import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Wraps the job's real source for failure tests: slows reading to a fixed pace per record, so checkpoints
- * complete mid-stream, and fails the job once at a planned point (a record count, right after a checkpoint
+ * Wraps the job's real source for failure tests: slows reading to a fixed pace per record and, when asked, lets
+ * each reader emit only so many records per completed checkpoint, so checkpoints complete mid-stream however
+ * busy the machine is; and fails the job once at a planned point (a record count, right after a checkpoint
  * completes, or while a checkpoint is being taken).
  *
  * <p>The MiniCluster runs in the test's JVM, so the shared {@link Control} of a run is found by its name
@@ -57,20 +58,29 @@ final class ChaosSource<T, S extends SourceSplit, E> implements Source<T, S, E>,
     private final Source<T, S, E> delegate;
     private final String run;
     private final long pauseNanosPerRecord;
+    private final long recordsPerCheckpoint;
     private final Fault fault;
 
-    private ChaosSource(Source<T, S, E> delegate, String run, long pauseNanosPerRecord, Fault fault) {
+    private ChaosSource(Source<T, S, E> delegate, String run, long pauseNanosPerRecord, long recordsPerCheckpoint,
+                        Fault fault) {
         this.delegate = delegate;
         this.run = run;
         this.pauseNanosPerRecord = pauseNanosPerRecord;
+        this.recordsPerCheckpoint = recordsPerCheckpoint;
         this.fault = fault;
     }
 
-    /** Wraps {@code delegate}; {@code run} names the shared control, which starts fresh. */
+    /**
+     * Wraps {@code delegate}; {@code run} names the shared control, which starts fresh. A positive
+     * {@code recordsPerCheckpoint} holds each reader back until another checkpoint completes whenever it has
+     * emitted that many records per checkpoint completed since it started.
+     */
     static <T, S extends SourceSplit, E> ChaosSource<T, S, E> wrap(Source<T, S, E> delegate, String run,
-                                                                  long pauseMicrosPerRecord, Fault fault) {
+                                                                  long pauseMicrosPerRecord, long recordsPerCheckpoint,
+                                                                  Fault fault) {
         CONTROLS.put(run, new Control());
-        return new ChaosSource<>(delegate, run, TimeUnit.MICROSECONDS.toNanos(pauseMicrosPerRecord), fault);
+        return new ChaosSource<>(delegate, run, TimeUnit.MICROSECONDS.toNanos(pauseMicrosPerRecord),
+                recordsPerCheckpoint, fault);
     }
 
     static Control control(String run) {
@@ -118,6 +128,10 @@ final class ChaosSource<T, S extends SourceSplit, E> implements Source<T, S, E>,
         private final SourceReader<T, S> reader;
         private final Control control;
         private PacedReaderOutput paced;
+        private long emittedHere;
+        private long checkpointsHere;
+        /** Completed by the next completed checkpoint while this reader has used up its budget; else null. */
+        private CompletableFuture<Void> waitingForCheckpoint;
 
         ChaosReader(SourceReader<T, S> reader, Control control) {
             this.reader = reader;
@@ -131,6 +145,12 @@ final class ChaosSource<T, S extends SourceSplit, E> implements Source<T, S, E>,
 
         @Override
         public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
+            if (recordsPerCheckpoint > 0 && emittedHere >= (checkpointsHere + 1) * recordsPerCheckpoint) {
+                if (waitingForCheckpoint == null) {
+                    waitingForCheckpoint = new CompletableFuture<>();
+                }
+                return InputStatus.NOTHING_AVAILABLE;
+            }
             if (paced == null || paced.output != output) {
                 paced = new PacedReaderOutput(output);
             }
@@ -148,6 +168,12 @@ final class ChaosSource<T, S extends SourceSplit, E> implements Source<T, S, E>,
         @Override
         public void notifyCheckpointComplete(long checkpointId) throws Exception {
             control.lastCompletedCheckpoint.accumulateAndGet(checkpointId, Math::max);
+            checkpointsHere++;
+            if (waitingForCheckpoint != null) {
+                CompletableFuture<Void> waiting = waitingForCheckpoint;
+                waitingForCheckpoint = null;
+                waiting.complete(null);
+            }
             reader.notifyCheckpointComplete(checkpointId);
             if (fault.kind() == FaultKind.AFTER_CHECKPOINT && checkpointId >= fault.n()) {
                 failOnce("right after checkpoint " + checkpointId + " completed");
@@ -161,7 +187,7 @@ final class ChaosSource<T, S extends SourceSplit, E> implements Source<T, S, E>,
 
         @Override
         public CompletableFuture<Void> isAvailable() {
-            return reader.isAvailable();
+            return waitingForCheckpoint != null ? waitingForCheckpoint : reader.isAvailable();
         }
 
         @Override
@@ -191,6 +217,7 @@ final class ChaosSource<T, S extends SourceSplit, E> implements Source<T, S, E>,
 
         private void emitted() {
             long n = control.emitted.incrementAndGet();
+            emittedHere++;
             if (pauseNanosPerRecord > 0) {
                 LockSupport.parkNanos(pauseNanosPerRecord);
             }

@@ -61,10 +61,24 @@ final class JobRuns {
                 .with(VigilOptions.CHECKPOINT_INTERVAL, "PT0.3S");
     }
 
-    /** One job: its configuration, parallelism, pace, planned failure and the savepoint it resumes from. */
-    record Run(VigilConfig config, int parallelism, long pauseMicrosPerRecord, ChaosSource.Fault fault, String savepoint) {
+    /**
+     * One job: its configuration, parallelism, pace, how many records each reader may emit per completed
+     * checkpoint (0: no limit), planned failure and the savepoint it resumes from.
+     */
+    record Run(VigilConfig config, int parallelism, long pauseMicrosPerRecord, long recordsPerCheckpoint,
+               ChaosSource.Fault fault, String savepoint) {
         Run(VigilConfig config, int parallelism, long pauseMicrosPerRecord, ChaosSource.Fault fault) {
-            this(config, parallelism, pauseMicrosPerRecord, fault, null);
+            this(config, parallelism, pauseMicrosPerRecord, 0, fault, null);
+        }
+
+        /** The same run with each reader held to {@code records} per completed checkpoint. */
+        Run gatedByCheckpoints(long records) {
+            return new Run(config, parallelism, pauseMicrosPerRecord, records, fault, savepoint);
+        }
+
+        /** The same run resumed from {@code path}. */
+        Run resumedFrom(String path) {
+            return new Run(config, parallelism, pauseMicrosPerRecord, recordsPerCheckpoint, fault, path);
         }
 
         String name() {
@@ -112,7 +126,8 @@ final class JobRuns {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(run.parallelism(), flink);
         CorrelatorJob.configure(env, run.config().with(VigilOptions.PARALLELISM, Integer.toString(run.parallelism())));
         CorrelatorJob.Connectors chaotic = connectors.withEvents(
-                ChaosSource.wrap(connectors.events(), run.name(), run.pauseMicrosPerRecord(), run.fault()));
+                ChaosSource.wrap(connectors.events(), run.name(), run.pauseMicrosPerRecord(), run.recordsPerCheckpoint(),
+                        run.fault()));
         CorrelatorJob.build(env, CorrelatorJob.Settings.from(run.config()), chaotic);
         return env.executeAsync("vigil-" + run.name());
     }

@@ -29,6 +29,11 @@ class RecoveryIT {
     private static final String EVENTS = "recovery.events";
     /** Pace per record and reader: the stream takes about three seconds, so ~10 checkpoints complete in it. */
     private static final long PACE_MICROS = 1500;
+    /**
+     * Each of the two readers emits at most this many records per completed checkpoint (about 13 checkpoints
+     * over the stream), so the planned failures and the savepoint fall mid-stream even on a loaded machine.
+     */
+    private static final long RECORDS_PER_CHECKPOINT = 150;
 
     private static LocalStack stack;
     private static JobRuns runs;
@@ -48,7 +53,8 @@ class RecoveryIT {
         runs.produce(stream, 2);
 
         uninterrupted = runs.config("uninterrupted");
-        runs.runToEnd(new JobRuns.Run(uninterrupted, 2, PACE_MICROS, ChaosSource.Fault.none()));
+        runs.runToEnd(new JobRuns.Run(uninterrupted, 2, PACE_MICROS, ChaosSource.Fault.none())
+                .gatedByCheckpoints(RECORDS_PER_CHECKPOINT));
         reference = StackProbe.alertsById(uninterrupted).keySet();
         referenceOccurrences = StackProbe.occurrencesById(StackProbe.alertsById(uninterrupted));
         assertThat(StackProbe.bundlesPerAlert(StackProbe.bundles(stack, uninterrupted))).isEqualTo(once(reference));
@@ -90,7 +96,7 @@ class RecoveryIT {
     void aFailureMidStreamLosesAndDuplicatesNoAlert(ChaosSource.Fault fault) throws Exception {
         String name = "crash-" + fault.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         VigilConfig config = runs.config(name);
-        JobRuns.Run run = new JobRuns.Run(config, 2, PACE_MICROS, fault);
+        JobRuns.Run run = new JobRuns.Run(config, 2, PACE_MICROS, fault).gatedByCheckpoints(RECORDS_PER_CHECKPOINT);
         runs.runToEnd(run);
 
         ChaosSource.Control control = ChaosSource.control(run.name());
@@ -108,7 +114,8 @@ class RecoveryIT {
     void aSavepointTakenAtParallelismTwoResumesAtOneAndAtThreeWithTheSameAlerts() throws Exception {
         Path savepoints = Files.createTempDirectory("vigil-savepoints");
         VigilConfig before = runs.config("rescale-before");
-        JobRuns.Run run = new JobRuns.Run(before, 2, PACE_MICROS, ChaosSource.Fault.none());
+        JobRuns.Run run = new JobRuns.Run(before, 2, PACE_MICROS, ChaosSource.Fault.none())
+                .gatedByCheckpoints(RECORDS_PER_CHECKPOINT);
         JobClient job = runs.start(run);
         ChaosSource.Control control = ChaosSource.control(run.name());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -123,7 +130,7 @@ class RecoveryIT {
 
         for (int parallelism : new int[] {1, 3}) {
             VigilConfig after = runs.config("rescale-after-" + parallelism);
-            JobRuns.Run resumed = new JobRuns.Run(after, parallelism, 0, ChaosSource.Fault.none(), savepoint);
+            JobRuns.Run resumed = new JobRuns.Run(after, parallelism, 0, ChaosSource.Fault.none()).resumedFrom(savepoint);
             JobClient resumedJob = runs.start(resumed);
             // A bounded Kafka source restored from a savepoint never learns that no more splits will come
             // (FLINK-31006), so it cannot finish by itself: once it has read the rest of the stream, stop it
