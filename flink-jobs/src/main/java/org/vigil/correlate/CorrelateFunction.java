@@ -13,6 +13,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
@@ -120,7 +121,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
      * source of the absolute count every update carries. Kept apart from the deadlines, which the clean-up scans.
      */
     static MapStateDescriptor<String, Alert> suppressedAlertDescriptor() {
-        return new MapStateDescriptor<>("suppressed-alerts", Types.STRING, org.apache.flink.api.common.typeinfo.TypeInformation.of(Alert.class));
+        return new MapStateDescriptor<>("suppressed-alerts", Types.STRING, TypeInformation.of(Alert.class));
     }
 
     @Override
