@@ -14,7 +14,10 @@ import org.vigil.event.SecurityEvent;
  * A correlation rule's match on one entity: the rule, the entity (partition field and value), when it
  * completed, the details the rule computed and the evidence events.
  *
- * <p>The id is deterministic ({@link AlertId}), so re-processing the same input yields the same alert.
+ * <p>The id is deterministic ({@link AlertId}), so re-processing the same input yields the same alert. Repeats of
+ * the alert within its rule's {@code @suppress} period are merged into it ({@link #withRepeat}): the merged alert
+ * keeps the first match's id, time, details and evidence, and carries the number of {@link #occurrences()}, the
+ * time it was {@link #lastSeenMillis() last seen} and the {@link #latestRepeat() latest repeat}.
  */
 @org.apache.flink.api.common.typeinfo.TypeInfo(Alert.FlinkTypeInfo.class)
 public final class Alert implements Serializable {
@@ -50,6 +53,9 @@ public final class Alert implements Serializable {
     private final Map<String, Object> details;
     private final List<SecurityEvent> evidence;
     private final int evidenceCount;
+    private final int occurrences;
+    private final long lastSeenMillis;
+    private final Repeat latestRepeat;
 
     private Alert(Builder b) {
         this.ruleId = requireText(b.ruleId, "ruleId");
@@ -75,6 +81,15 @@ public final class Alert implements Serializable {
         this.riskFactors = Collections.unmodifiableMap(new LinkedHashMap<>(b.riskFactors));
         this.details = Collections.unmodifiableMap(new LinkedHashMap<>(b.details));
         this.id = b.id != null ? b.id : AlertId.of(ruleId, ruleVersion, partitionField, partitionValue, b.triggeringEventIds());
+        if (b.occurrences < 1) {
+            throw new IllegalArgumentException("occurrences must be at least 1, got " + b.occurrences);
+        }
+        if ((b.occurrences > 1) != (b.latestRepeat != null)) {
+            throw new IllegalArgumentException("an alert has a latest repeat exactly when it occurred more than once");
+        }
+        this.occurrences = b.occurrences;
+        this.latestRepeat = b.latestRepeat;
+        this.lastSeenMillis = Math.max(timestampMillis, latestRepeat == null ? timestampMillis : latestRepeat.timestampMillis());
     }
 
     private static String requireText(String value, String name) {
@@ -109,7 +124,22 @@ public final class Alert implements Serializable {
         b.details.putAll(details);
         b.evidence.addAll(evidence);
         b.evidenceCount = evidenceCount;
+        b.occurrences = occurrences;
+        b.latestRepeat = latestRepeat;
         return b;
+    }
+
+    /**
+     * This alert with {@code repeat} merged in: the same id, time, details and evidence, one occurrence more and
+     * the repeat as the latest. The count is absolute, so applying the result again anywhere changes nothing.
+     */
+    public Alert withRepeat(Alert repeat) {
+        Builder b = toBuilder();
+        b.occurrences = occurrences + 1;
+        // Matches of one key come in event-time order; should one not, the later repeat stays the latest.
+        b.latestRepeat = latestRepeat != null && latestRepeat.timestampMillis() > repeat.timestampMillis()
+                ? latestRepeat : Repeat.of(repeat);
+        return b.build();
     }
 
     public String id() { return id; }
@@ -143,12 +173,21 @@ public final class Alert implements Serializable {
     public List<SecurityEvent> evidence() { return evidence; }
     /** How many events the match involved, including those beyond the evidence limit. */
     public int evidenceCount() { return evidenceCount; }
+    /** How many matches this alert stands for: 1, plus the repeats within its rule's suppression period. */
+    public int occurrences() { return occurrences; }
+    /** Event time of the latest occurrence, epoch millis: the alert's own time until it repeats. */
+    public long lastSeenMillis() { return lastSeenMillis; }
+    /** The latest repeat merged into this alert, or null when it has not repeated. */
+    public Repeat latestRepeat() { return latestRepeat; }
+    /** True for the first match of a suppression period, false for an update that merged a repeat. */
+    public boolean isFirstOccurrence() { return occurrences == 1; }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Alert other && id.equals(other.id) && status == other.status
                 && verificationReasons.equals(other.verificationReasons)
-                && riskScore == other.riskScore && details.equals(other.details) && evidence.equals(other.evidence);
+                && riskScore == other.riskScore && details.equals(other.details) && evidence.equals(other.evidence)
+                && occurrences == other.occurrences && Objects.equals(latestRepeat, other.latestRepeat);
     }
 
     @Override
@@ -158,7 +197,8 @@ public final class Alert implements Serializable {
 
     @Override
     public String toString() {
-        return "Alert{" + id + " " + ruleId + " " + partitionField + "=" + partitionValue + " at " + timestamp() + "}";
+        return "Alert{" + id + " " + ruleId + " " + partitionField + "=" + partitionValue + " at " + timestamp()
+                + (occurrences > 1 ? " x" + occurrences + " last " + Instant.ofEpochMilli(lastSeenMillis) : "") + "}";
     }
 
     /** Builds an {@link Alert}; the id is derived from the rule, the entity and the triggering events. */
@@ -183,6 +223,8 @@ public final class Alert implements Serializable {
         private final List<SecurityEvent> evidence = new ArrayList<>();
         private final List<String> triggeringEventIds = new ArrayList<>();
         private int evidenceCount;
+        private int occurrences = 1;
+        private Repeat latestRepeat;
 
         private Builder() {}
 

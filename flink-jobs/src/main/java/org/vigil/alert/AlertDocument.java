@@ -9,7 +9,11 @@ import java.util.List;
 import java.util.Map;
 import org.vigil.event.SecurityEvent;
 
-/** Renders an {@link Alert} as the ECS-shaped JSON document analysts see in the alert index. */
+/**
+ * Renders an {@link Alert} as the ECS-shaped JSON document analysts see in the alert index. A repeated alert is
+ * the same document with a higher {@code vigil.occurrences}, a later {@code event.end} (last seen) and its latest
+ * repeat under {@code vigil.last_occurrence}.
+ */
 public final class AlertDocument {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,7 +31,8 @@ public final class AlertDocument {
         event.put("severity", alert.severity().ecsSeverity());
         event.put("risk_score", alert.riskScore());
         event.put("start", Instant.ofEpochMilli(alert.firstSeenMillis()).toString());
-        event.put("end", Instant.ofEpochMilli(alert.timestampMillis()).toString());
+        // ECS: "when the activity was last observed"; grows as repeats are merged in.
+        event.put("end", Instant.ofEpochMilli(alert.lastSeenMillis()).toString());
         event.put("dataset", "vigil.alerts");
 
         ObjectNode rule = doc.putObject("rule");
@@ -75,6 +80,20 @@ public final class AlertDocument {
         ArrayNode evidence = vigil.putArray("evidence");
         for (SecurityEvent e : alert.evidence()) {
             evidence.add(eventJson(e));
+        }
+        vigil.put("occurrences", alert.occurrences());
+        Repeat repeat = alert.latestRepeat();
+        if (repeat != null) {
+            ObjectNode last = vigil.putObject("last_occurrence");
+            last.put("alert_id", repeat.matchId());
+            last.put("@timestamp", repeat.timestamp().toString());
+            ObjectNode lastDetails = last.putObject("details");
+            for (Map.Entry<String, Object> d : repeat.details().entrySet()) {
+                lastDetails.set(d.getKey(), JSON.valueToTree(d.getValue()));
+            }
+            last.put("evidence_count", repeat.eventCount());
+            ArrayNode eventIds = last.putArray("event_ids");
+            repeat.eventIds().forEach(eventIds::add);
         }
         return doc;
     }

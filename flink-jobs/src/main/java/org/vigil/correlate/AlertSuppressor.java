@@ -9,15 +9,27 @@ import org.vigil.rules.Suppression;
 
 /**
  * Applies the rules' {@code @suppress} policies: a match is a new alert unless the same rule alerted for the
- * same entity (and the same {@code per} column values) less than the rule's period of event time before.
+ * same entity (and the same {@code per} column values) less than the rule's period of event time before; then
+ * it is a repeat, merged into that alert, which is emitted again with one occurrence more.
  */
 public final class AlertSuppressor {
-    /** Where the suppression deadlines are kept: Flink keyed state in the job, a map in fixtures. */
-    public interface Deadlines {
+    /**
+     * Where the open suppression periods are kept: Flink keyed state in the job, a map in fixtures. A period is its
+     * deadline and the alert it merges repeats into, stored with the count reached so far, so a restored job
+     * continues the count exactly where its checkpoint left it.
+     */
+    public interface Periods {
         /** The event time until which the key is suppressed, or null. */
-        Long get(String key) throws Exception;
+        Long until(String key) throws Exception;
 
-        void put(String key, long untilMillis) throws Exception;
+        /** The alert (repeats merged in) of the key's open period, or null. */
+        Alert alert(String key) throws Exception;
+
+        /** Starts a period: repeats until {@code untilMillis} merge into {@code alert}. */
+        void start(String key, long untilMillis, Alert alert) throws Exception;
+
+        /** The alert of the key's open period with one more repeat merged in. */
+        void update(String key, Alert alert) throws Exception;
     }
 
     private static final char SEPARATOR = '\u001f';
@@ -29,19 +41,35 @@ public final class AlertSuppressor {
         }
     }
 
-    /** True when {@code alert} is new, in which case its rule's suppression period starts at its time. */
-    public boolean admit(Alert alert, Deadlines deadlines) throws Exception {
-        Suppression suppression = byRule.getOrDefault(alert.ruleId(), Suppression.NONE);
+    /**
+     * What {@code match} becomes: itself when it is new (its rule's suppression period then starts at its time),
+     * or, inside a period, the period's alert with the match merged in as a repeat (same id, absolute count). Null
+     * only for a period restored from a checkpoint written before repeats were merged, which holds no alert to
+     * merge into: such repeats are suppressed as they were then.
+     */
+    public Alert apply(Alert match, Periods periods) throws Exception {
+        Suppression suppression = suppression(match.ruleId());
         if (suppression.isNone()) {
-            return true;
+            return match;
         }
-        String key = keyOf(alert, suppression);
-        Long until = deadlines.get(key);
-        if (until != null && alert.timestampMillis() < until) {
-            return false;
+        String key = keyOf(match, suppression);
+        Long until = periods.until(key);
+        if (until != null && match.timestampMillis() < until) {
+            Alert first = periods.alert(key);
+            if (first == null) {
+                return null;
+            }
+            Alert merged = first.withRepeat(match);
+            periods.update(key, merged);
+            return merged;
         }
-        deadlines.put(key, alert.timestampMillis() + suppression.period().toMillis());
-        return true;
+        periods.start(key, match.timestampMillis() + suppression.period().toMillis(), match);
+        return match;
+    }
+
+    /** The suppression policy of a rule, none for a rule this suppressor does not know. */
+    Suppression suppression(String ruleId) {
+        return byRule.getOrDefault(ruleId, Suppression.NONE);
     }
 
     static String keyOf(Alert alert, Suppression suppression) {
@@ -53,18 +81,30 @@ public final class AlertSuppressor {
         return key.toString();
     }
 
-    /** Deadlines in a plain map, for fixtures and backtests that run without Flink. */
-    public static Deadlines inMemory() {
-        Map<String, Long> map = new HashMap<>();
-        return new Deadlines() {
+    /** Periods in plain maps, for fixtures and backtests that run without Flink. */
+    public static Periods inMemory() {
+        Map<String, Long> deadlines = new HashMap<>();
+        Map<String, Alert> alerts = new HashMap<>();
+        return new Periods() {
             @Override
-            public Long get(String key) {
-                return map.get(key);
+            public Long until(String key) {
+                return deadlines.get(key);
             }
 
             @Override
-            public void put(String key, long untilMillis) {
-                map.put(key, untilMillis);
+            public Alert alert(String key) {
+                return alerts.get(key);
+            }
+
+            @Override
+            public void start(String key, long untilMillis, Alert alert) {
+                deadlines.put(key, untilMillis);
+                alerts.put(key, alert);
+            }
+
+            @Override
+            public void update(String key, Alert alert) {
+                alerts.put(key, alert);
             }
         };
     }

@@ -13,6 +13,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
@@ -65,8 +66,9 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private transient EntityCorrelator correlator;
     private transient AlertSuppressor suppressor;
     private transient MapState<String, Long> suppressedUntil;
-    private transient AlertSuppressor.Deadlines deadlines;
-    /** Lets an alert's suppression deadline live under its own entity's key; null outside {@link CorrelateOperator}. */
+    private transient MapState<String, Alert> suppressedAlerts;
+    private transient AlertSuppressor.Periods periods;
+    /** Lets an alert's suppression period live under its own entity's key; null outside {@link CorrelateOperator}. */
     private transient KeyContext keyContext;
     /** The timer service of the timer being handled; a suppression deadline also schedules its clean-up. */
     private transient TimerService timers;
@@ -78,6 +80,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private transient Counter eventsWithoutRule;
     private transient Counter alerts;
     private transient Counter suppressedMatches;
+    private transient Counter alertRepeats;
     private transient Counter ruleChanges;
     private transient Counter ruleChangeFailures;
 
@@ -113,6 +116,14 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         return new MapStateDescriptor<>("suppressed-until", Types.STRING, Types.LONG);
     }
 
+    /**
+     * Per suppression key: the alert of the open period with its repeats merged in (count, latest repeat), the
+     * source of the absolute count every update carries. Kept apart from the deadlines, which the clean-up scans.
+     */
+    static MapStateDescriptor<String, Alert> suppressedAlertDescriptor() {
+        return new MapStateDescriptor<>("suppressed-alerts", Types.STRING, TypeInformation.of(Alert.class));
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         install(restoredRules != null ? restoredRules : initialRules);
@@ -120,16 +131,28 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         retained = getRuntimeContext().getMapState(retainedDescriptor());
         retainedHorizon = getRuntimeContext().getState(retainedHorizonDescriptor());
         suppressedUntil = getRuntimeContext().getMapState(suppressionDescriptor());
-        deadlines = new AlertSuppressor.Deadlines() {
+        suppressedAlerts = getRuntimeContext().getMapState(suppressedAlertDescriptor());
+        periods = new AlertSuppressor.Periods() {
             @Override
-            public Long get(String key) throws Exception {
+            public Long until(String key) throws Exception {
                 return suppressedUntil.get(key);
             }
 
             @Override
-            public void put(String key, long untilMillis) throws Exception {
+            public Alert alert(String key) throws Exception {
+                return suppressedAlerts.get(key);
+            }
+
+            @Override
+            public void start(String key, long untilMillis, Alert alert) throws Exception {
                 suppressedUntil.put(key, untilMillis);
+                suppressedAlerts.put(key, alert);
                 timers.registerEventTimeTimer(untilMillis);
+            }
+
+            @Override
+            public void update(String key, Alert alert) throws Exception {
+                suppressedAlerts.put(key, alert);
             }
         };
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
@@ -137,6 +160,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         eventsWithoutRule = getRuntimeContext().getMetricGroup().counter("eventsWithoutRule");
         alerts = getRuntimeContext().getMetricGroup().counter("alerts");
         suppressedMatches = getRuntimeContext().getMetricGroup().counter("suppressedMatches");
+        alertRepeats = getRuntimeContext().getMetricGroup().counter("alertRepeats");
         ruleChanges = getRuntimeContext().getMetricGroup().counter("ruleChanges");
         ruleChangeFailures = getRuntimeContext().getMetricGroup().counter("ruleChangeFailures");
     }
@@ -322,29 +346,37 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         this.keyContext = operator;
     }
 
-    private void emit(Alert alert, Collector<Alert> out) throws Exception {
-        if (!admit(alert)) {
+    /** Emits a match as a new alert, or as an update of the alert of its suppression period. */
+    private void emit(Alert match, Collector<Alert> out) throws Exception {
+        Alert alert = suppress(match);
+        if (alert == null) {
+            // A period from a checkpoint taken before repeats were merged: no alert to update.
             suppressedMatches.inc();
             return;
         }
-        alerts.inc();
+        if (alert.isFirstOccurrence()) {
+            alerts.inc();
+        } else {
+            alertRepeats.inc();
+        }
         out.collect(alert);
     }
 
     /**
-     * Whether the alert is new, judged with the deadlines of its own entity's key. Moving Esper's clock (for an
-     * event or timer of one key) can complete another entity's match on this instance; its deadline must not
-     * land under, or be looked up in, the key that happened to move the clock.
+     * The match as a new alert or merged into its period's alert ({@link AlertSuppressor#apply}), judged with the
+     * periods of its own entity's key. Moving Esper's clock (for an event or timer of one key) can complete another
+     * entity's match on this instance; its period must not land under, or be looked up in, the key that happened
+     * to move the clock.
      */
-    private boolean admit(Alert alert) throws Exception {
+    private Alert suppress(Alert match) throws Exception {
         Object current = keyContext == null ? null : keyContext.getCurrentKey();
-        String entityKey = RoutedEvent.key(alert.partitionField(), alert.partitionValue());
+        String entityKey = RoutedEvent.key(match.partitionField(), match.partitionValue());
         boolean switchKey = current != null && !entityKey.equals(current);
         if (switchKey) {
             keyContext.setCurrentKey(entityKey);
         }
         try {
-            return suppressor.admit(alert, deadlines);
+            return suppressor.apply(match, periods);
         } finally {
             if (switchKey) {
                 keyContext.setCurrentKey(current);
@@ -364,6 +396,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         }
         for (String key : due) {
             suppressedUntil.remove(key);
+            suppressedAlerts.remove(key);
         }
     }
 

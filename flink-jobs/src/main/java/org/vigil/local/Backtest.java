@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -311,12 +312,12 @@ public final class Backtest {
     }
 
     /**
-     * Keeps each alert's latest document (a candidate verified later by corroboration comes again under its id)
-     * and prints them, one JSON line each in the order alerts were first raised, when the run ends; counts per rule.
+     * Collects the alert documents and prints each once, as the alert index ends up holding it: one JSON line per
+     * alert id, in the order first raised, with its repeats merged in (the latest version of the document).
      */
     private final class AlertPrinter implements Consumer<Alert> {
         private final Map<String, Long> countByRule = new TreeMap<>();
-        private final Map<String, Alert> latestById = new java.util.LinkedHashMap<>();
+        private final Map<String, Alert> latestById = new LinkedHashMap<>();
 
         AlertPrinter(List<RuleDefinition> rules) {
             rules.forEach(r -> countByRule.put(r.id(), 0L));

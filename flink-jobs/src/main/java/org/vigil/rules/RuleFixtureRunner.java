@@ -3,7 +3,7 @@ package org.vigil.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,7 +40,8 @@ public final class RuleFixtureRunner {
     /**
      * The alerts a rule raises over events, fed as a correlator instance of the job feeds them: in event-time
      * order (ties by id), with Esper's clock also moved where the job's timers move it (the end of each event's
-     * horizon, the end of each suppression period), so matches that time completes come out as in the job.
+     * horizon, the end of each suppression period), so matches that time completes come out as in the job; and as
+     * the alert index ends up holding them: one per alert id, in the order first raised, with its repeats merged in.
      */
     public static List<Alert> alertsFor(RuleDefinition rule, List<SecurityEvent> events) throws RuleException {
         String field = rule.metadata().partitionField();
@@ -55,42 +56,53 @@ public final class RuleFixtureRunner {
             }
         }
         AlertSuppressor suppressor = new AlertSuppressor(List.of(rule));
-        Map<String, Long> deadlineMap = new HashMap<>();
-        AlertSuppressor.Deadlines deadlines = new AlertSuppressor.Deadlines() {
-            @Override
-            public Long get(String key) {
-                return deadlineMap.get(key);
-            }
-
-            @Override
-            public void put(String key, long untilMillis) {
-                deadlineMap.put(key, untilMillis);
-                // The job's timer at the deadline moves the clock too.
-                clockPoints.add(untilMillis);
-            }
-        };
-        List<Alert> alerts = new ArrayList<>();
+        AlertSuppressor.Periods periods = movingTheClockAtDeadlines(AlertSuppressor.inMemory(), clockPoints);
+        Map<String, Alert> alerts = new LinkedHashMap<>();
         try (EntityCorrelator correlator = new EntityCorrelator(List.of(rule), MAX_EVIDENCE)) {
             for (Long at = clockPoints.isEmpty() ? null : clockPoints.first(); at != null; at = clockPoints.higher(at)) {
                 List<Alert> matches = new ArrayList<>(correlator.advanceTo(at));
-                List<SecurityEvent> due = byTime.getOrDefault(at, List.of());
-                List<SecurityEvent> ordered = new ArrayList<>(due);
-                ordered.sort(Comparator.comparing(SecurityEvent::id));
-                for (SecurityEvent e : ordered) {
+                List<SecurityEvent> due = new ArrayList<>(byTime.getOrDefault(at, List.of()));
+                due.sort(Comparator.comparing(SecurityEvent::id));
+                for (SecurityEvent e : due) {
                     matches.addAll(correlator.process(field, e.getString(field), e));
                 }
                 for (Alert match : matches) {
                     try {
-                        if (suppressor.admit(match, deadlines)) {
-                            alerts.add(match);
-                        }
+                        Alert alert = suppressor.apply(match, periods);
+                        alerts.put(alert.id(), alert);
                     } catch (Exception e) {
                         throw new IllegalStateException("in-memory suppression failed", e);
                     }
                 }
             }
         }
-        return alerts;
+        return List.copyOf(alerts.values());
+    }
+
+    /** The periods, adding each period's end to the clock points: the job's timer at the deadline moves the clock too. */
+    private static AlertSuppressor.Periods movingTheClockAtDeadlines(AlertSuppressor.Periods periods, TreeSet<Long> clockPoints) {
+        return new AlertSuppressor.Periods() {
+            @Override
+            public Long until(String key) throws Exception {
+                return periods.until(key);
+            }
+
+            @Override
+            public Alert alert(String key) throws Exception {
+                return periods.alert(key);
+            }
+
+            @Override
+            public void start(String key, long untilMillis, Alert alert) throws Exception {
+                periods.start(key, untilMillis, alert);
+                clockPoints.add(untilMillis);
+            }
+
+            @Override
+            public void update(String key, Alert alert) throws Exception {
+                periods.update(key, alert);
+            }
+        };
     }
 
     private static List<String> compare(List<Map<String, String>> expected, List<Alert> actual) {

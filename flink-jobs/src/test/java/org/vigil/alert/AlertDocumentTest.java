@@ -26,6 +26,30 @@ class AlertDocumentTest {
     }
 
     @Test
+    void aRepeatedAlertIsTheFirstAlertsDocumentWithItsCountLastSeenAndLatestRepeat() {
+        Alert first = bruteForceAlert(List.of(failure(0, "e1"), failure(10, "e2"), success(20, "e3")));
+        Alert repeat = bruteForceAlert(List.of(failure(300, "e4"), success(320, "e5"))).toBuilder()
+                .timestampMillis(T0.plusSeconds(320).toEpochMilli()).detail("failed_logons", 1).build();
+        JsonNode firstDoc = AlertDocument.toJson(first);
+        JsonNode doc = AlertDocument.toJson(first.withRepeat(repeat).withRepeat(repeat));
+
+        assertThat(doc.at("/event/id").asText()).isEqualTo(first.id());
+        assertThat(doc.at("/@timestamp")).isEqualTo(firstDoc.at("/@timestamp"));
+        assertThat(doc.at("/event/start")).isEqualTo(firstDoc.at("/event/start"));
+        assertThat(doc.at("/event/end").asText()).isEqualTo("2026-03-02T08:05:20Z");
+        assertThat(doc.at("/vigil/occurrences").asInt()).isEqualTo(3);
+        assertThat(doc.at("/vigil/evidence")).isEqualTo(firstDoc.at("/vigil/evidence"));
+        assertThat(doc.at("/vigil/details")).isEqualTo(firstDoc.at("/vigil/details"));
+        JsonNode last = doc.at("/vigil/last_occurrence");
+        assertThat(last.get("alert_id").asText()).isEqualTo(repeat.id());
+        assertThat(last.get("@timestamp").asText()).isEqualTo("2026-03-02T08:05:20Z");
+        assertThat(last.at("/details/failed_logons").asInt()).isEqualTo(1);
+        assertThat(last.get("event_ids")).extracting(JsonNode::asText).containsExactly("e4", "e5");
+        assertThat(last.get("evidence_count").asInt()).isEqualTo(2);
+        assertThat(firstDoc.get("vigil").has("last_occurrence")).isFalse();
+    }
+
+    @Test
     void idDependsOnRuleVersionEntityAndTriggeringEventsButNotTheirOrder() {
         List<SecurityEvent> events = List.of(failure(0, "e1"), failure(10, "e2"), success(20, "e3"));
         Alert alert = bruteForceAlert(events);

@@ -24,7 +24,8 @@ import org.vigil.rules.RulePaths;
 
 /**
  * Restoring the correlate operator from a snapshot taken mid-attack, at the same or another parallelism,
- * yields exactly the alerts of an uninterrupted run: Esper's state is rebuilt from the retained events.
+ * yields exactly the alerts of an uninterrupted run: Esper's state is rebuilt from the retained events, and the
+ * repeats counted into an open suppression period continue from the checkpoint's count.
  */
 class CorrelateRestoreTest {
     private static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
@@ -58,14 +59,21 @@ class CorrelateRestoreTest {
     }
 
     @Test
-    void theStreamRaisesAlertsOfBothRulesAndSuppressesScanRepeats() throws Exception {
+    void theStreamRaisesAlertsOfBothRulesAndMergesScanRepeatsIntoOneAlertPerPeriod() throws Exception {
         List<Alert> alerts = uninterrupted();
         assertThat(alerts).extracting(Alert::ruleId).contains("vigil-brute-force-then-success");
-        assertThat(alerts.size()).isGreaterThan(10);
-        List<Instant> scans = alerts.stream().filter(a -> a.ruleId().equals("vigil-network-service-scan"))
-                .map(Alert::timestamp).toList();
-        // 20 ports are reached at 00:45.501 (the fourth step's second probe); the first match ten minutes later is at 10:45.501.
-        assertThat(scans).containsExactly(T0.plusMillis(45_501), T0.plusMillis(645_501));
+        List<Alert> scans = documents(alerts).values().stream().filter(a -> a.ruleId().equals("vigil-network-service-scan")).toList();
+        // 20 ports are reached at 00:45.501 (the fourth step's second probe); every later probe matches too, and so
+        // does each probe leaving the window from 01:00.500 on. The first period holds the matches up to 10:45.500
+        // (240 arrivals, 235 departures), the second the rest.
+        assertThat(scans).extracting(Alert::timestamp).containsExactly(T0.plusMillis(45_501), T0.plusMillis(645_501));
+        assertThat(scans).extracting(Alert::occurrences).containsExactly(475, 202);
+        assertThat(scans).extracting(a -> Instant.ofEpochMilli(a.lastSeenMillis()))
+                .containsExactly(T0.plusMillis(645_500), T0.plusMillis(885_505));
+        assertThat(scans.get(0).latestRepeat().details()).containsEntry("distinct_ports", 24L);
+        // Every emitted version carries the absolute count: 1, 2, ... 475 under the first scan's id.
+        assertThat(alerts.stream().filter(a -> a.id().equals(scans.get(0).id())).map(Alert::occurrences).toList())
+                .isEqualTo(java.util.stream.IntStream.rangeClosed(1, 475).boxed().toList());
     }
 
     @ParameterizedTest
@@ -82,7 +90,8 @@ class CorrelateRestoreTest {
             h.processWatermark(new Watermark(Long.MAX_VALUE));
             alerts.addAll(h.extractOutputValues());
         }
-        assertThat(ids(alerts)).isEqualTo(ids(uninterrupted()));
+        assertThat(versions(alerts)).isEqualTo(versions(uninterrupted()));
+        assertThat(finalDocuments(alerts)).isEqualTo(finalDocuments(uninterrupted()));
     }
 
     @ParameterizedTest
@@ -103,7 +112,7 @@ class CorrelateRestoreTest {
                 alerts.addAll(h.extractOutputValues());
             }
         }
-        assertThat(ids(alerts)).isEqualTo(ids(uninterrupted()));
+        assertThat(versions(alerts)).isEqualTo(versions(uninterrupted()));
     }
 
     @Test
@@ -147,8 +156,22 @@ class CorrelateRestoreTest {
                 .numKeyValueStateEntries();
     }
 
-    private static List<String> ids(List<Alert> alerts) {
-        return alerts.stream().map(Alert::id).sorted().toList();
+    /** Every emitted alert and update, as id, occurrence count and last seen, sorted: none lost, none twice. */
+    private static List<String> versions(List<Alert> alerts) {
+        return alerts.stream().map(a -> a.id() + " x" + a.occurrences() + " " + a.lastSeenMillis()).sorted().toList();
+    }
+
+    /** The documents the alert index ends up with: the latest version of each alert, by id. */
+    private static java.util.Map<String, Alert> documents(List<Alert> alerts) {
+        java.util.Map<String, Alert> byId = new java.util.LinkedHashMap<>();
+        alerts.forEach(a -> byId.merge(a.id(), a, (old, next) -> next.occurrences() >= old.occurrences() ? next : old));
+        return byId;
+    }
+
+    private static java.util.Map<String, String> finalDocuments(List<Alert> alerts) {
+        java.util.Map<String, String> docs = new java.util.TreeMap<>();
+        documents(alerts).forEach((id, a) -> docs.put(id, org.vigil.alert.AlertDocument.toJson(a).toString()));
+        return docs;
     }
 
     private static void feed(KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h, List<RoutedEvent> events)

@@ -60,6 +60,13 @@ final class StackProbe {
         return once;
     }
 
+    /** The occurrence count (1 plus the repeats merged in) of each alert document, by id. */
+    static Map<String, Integer> occurrencesById(Map<String, JsonNode> alerts) {
+        Map<String, Integer> counts = new TreeMap<>();
+        alerts.forEach((id, doc) -> counts.put(id, doc.at("/vigil/occurrences").asInt()));
+        return counts;
+    }
+
     /** How many documents the run's index holds; 0 when it does not exist yet or the server is down. */
     static int alertCount(VigilConfig config) {
         String base = config.require(VigilOptions.ELASTICSEARCH_HOSTS) + "/" + config.require(VigilOptions.ELASTICSEARCH_INDEX);

@@ -1,6 +1,7 @@
 package org.vigil.sink.elasticsearch;
 
 import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.elasticsearch._types.VersionType;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
@@ -24,7 +25,11 @@ import org.vigil.alert.AlertDocument;
  * Writes alerts to Elasticsearch in bulk index requests, one document per alert with {@code _id = alert.id()}.
  *
  * <p>Delivery guarantee: at-least-once, and because the id is deterministic every re-delivery overwrites the same
- * document, so the index holds each alert exactly once. {@link #flush} (called on every checkpoint) returns only
+ * document, so the index holds each alert exactly once. A repeated alert re-indexes the whole merged document
+ * under the same id with {@code version_type=external_gte} and the occurrence count as version: Elasticsearch
+ * refuses (HTTP 409) a version below the stored one, so a retried, replayed or reordered older update can never
+ * lower the count, and accepts an equal one, so re-applying the same update (identical content, since the count
+ * comes from Flink state) is idempotent. A 409 therefore means "already superseded" and counts as written. {@link #flush} (called on every checkpoint) returns only
  * when Elasticsearch has acknowledged every buffered alert; retryable failures (unreachable node, HTTP 408/429/5xx,
  * per item or per request) are retried with exponential backoff, which back-pressures the job instead of dropping
  * alerts; an alert Elasticsearch rejects for good (e.g. a 400 mapping error) fails the job with
@@ -35,19 +40,28 @@ final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
     static final String METRIC_BULK_RETRIES = "bulkRetries";
     static final String METRIC_ALERTS_REJECTED = "alertsRejected";
     static final String METRIC_PENDING = "pendingAlerts";
+    static final String METRIC_ALERTS_SUPERSEDED = "alertsSuperseded";
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchAlertWriter.class);
 
     private final ElasticsearchSinkOptions options;
     private final ElasticsearchConnection connection;
     private final ProcessingTimeService timers;
     private final RetryBackoff backoff;
-    // Keyed by alert id: a newer version of an alert (e.g. a higher count) replaces the buffered one.
-    private final LinkedHashMap<String, ObjectNode> pending = new LinkedHashMap<>();
+    // Keyed by alert id: a newer version of an alert (a higher count) replaces the buffered one.
+    private final LinkedHashMap<String, VersionedDocument> pending = new LinkedHashMap<>();
     private final SinkWriterMetricGroup metrics;
     private final Counter alertsWritten;
     private final Counter bulkRetries;
     private final Counter alertsRejected;
+    private final Counter alertsSuperseded;
     private boolean closed;
+
+    /** An alert document and its external version, the alert's occurrence count. */
+    record VersionedDocument(long version, ObjectNode document) {
+        static VersionedDocument of(Alert alert) {
+            return new VersionedDocument(alert.occurrences(), AlertDocument.toJson(alert));
+        }
+    }
 
     /** @param timers drives the periodic flush; null disables it (flushes then happen on full batch and checkpoint) */
     ElasticsearchAlertWriter(ElasticsearchSinkOptions options, ElasticsearchConnection connection,
@@ -60,13 +74,16 @@ final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
         this.alertsWritten = metrics.counter(METRIC_ALERTS_WRITTEN);
         this.bulkRetries = metrics.counter(METRIC_BULK_RETRIES);
         this.alertsRejected = metrics.counter(METRIC_ALERTS_REJECTED);
+        this.alertsSuperseded = metrics.counter(METRIC_ALERTS_SUPERSEDED);
         metrics.gauge(METRIC_PENDING, pending::size);
         scheduleFlush();
     }
 
     @Override
     public void write(Alert alert, Context context) throws IOException, InterruptedException {
-        pending.put(alert.id(), AlertDocument.toJson(alert));
+        // An older version arriving after a newer one (never expected: one task emits all of an alert's versions,
+        // in order) must not replace it; an equal version is the same update again.
+        pending.merge(alert.id(), VersionedDocument.of(alert), (buffered, next) -> next.version() >= buffered.version() ? next : buffered);
         if (pending.size() >= options.maxBatchSize()) {
             sendPending();
         }
@@ -107,7 +124,7 @@ final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
     private void sendPending() throws IOException, InterruptedException {
         int retry = 0;
         while (!pending.isEmpty()) {
-            List<Map.Entry<String, ObjectNode>> batch = nextBatch();
+            List<Map.Entry<String, VersionedDocument>> batch = nextBatch();
             BulkResponse response = null;
             String failure = null;
             try {
@@ -143,23 +160,29 @@ final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
         }
     }
 
-    private List<Map.Entry<String, ObjectNode>> nextBatch() {
-        List<Map.Entry<String, ObjectNode>> batch = new ArrayList<>(Math.min(pending.size(), options.maxBatchSize()));
-        Iterator<Map.Entry<String, ObjectNode>> it = pending.entrySet().iterator();
+    private List<Map.Entry<String, VersionedDocument>> nextBatch() {
+        List<Map.Entry<String, VersionedDocument>> batch = new ArrayList<>(Math.min(pending.size(), options.maxBatchSize()));
+        Iterator<Map.Entry<String, VersionedDocument>> it = pending.entrySet().iterator();
         while (it.hasNext() && batch.size() < options.maxBatchSize()) {
-            Map.Entry<String, ObjectNode> e = it.next();
+            Map.Entry<String, VersionedDocument> e = it.next();
             // A copy: the map's own entry would change if a newer version of the alert arrived.
             batch.add(Map.entry(e.getKey(), e.getValue()));
         }
         return batch;
     }
 
-    private List<BulkOperation> operations(List<Map.Entry<String, ObjectNode>> batch) {
+    private List<BulkOperation> operations(List<Map.Entry<String, VersionedDocument>> batch) {
         List<BulkOperation> ops = new ArrayList<>(batch.size());
-        for (Map.Entry<String, ObjectNode> e : batch) {
-            ops.add(BulkOperation.of(o -> o.index(i -> i.index(options.index()).id(e.getKey()).document(e.getValue()))));
+        for (Map.Entry<String, VersionedDocument> e : batch) {
+            ops.add(indexOperation(options.index(), e.getKey(), e.getValue()));
         }
         return ops;
+    }
+
+    /** Indexes the document under its alert id unless the index holds a higher version (more occurrences). */
+    static BulkOperation indexOperation(String index, String id, VersionedDocument doc) {
+        return BulkOperation.of(o -> o.index(i -> i.index(index).id(id).document(doc.document())
+                .version(doc.version()).versionType(VersionType.ExternalGte)));
     }
 
     /**
@@ -167,10 +190,11 @@ final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
      *
      * @throws AlertRejectedException if any item failed for good
      */
-    private String applyResponse(List<Map.Entry<String, ObjectNode>> batch, BulkResponse response)
+    private String applyResponse(List<Map.Entry<String, VersionedDocument>> batch, BulkResponse response)
             throws AlertRejectedException {
         List<BulkResponseItem> items = response.items();
         int written = 0;
+        int superseded = 0;
         int retryable = 0;
         String firstRetryable = null;
         String rejectedId = null;
@@ -184,6 +208,11 @@ final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
                 // Only if unchanged: a newer version of the alert arriving meanwhile must still be sent.
                 pending.remove(id, batch.get(i).getValue());
                 written++;
+            } else if (item.status() == 409) {
+                // The index holds a higher version of this alert: this update is already superseded.
+                pending.remove(id, batch.get(i).getValue());
+                written++;
+                superseded++;
             } else if (RetryBackoff.isRetryableStatus(item.status())) {
                 retryable++;
                 if (firstRetryable == null) {
@@ -198,6 +227,7 @@ final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
             }
         }
         alertsWritten.inc(written);
+        alertsSuperseded.inc(superseded);
         metrics.getNumRecordsSendCounter().inc(written);
         metrics.getNumRecordsSendErrorsCounter().inc(items.size() - written);
         if (rejectedId != null) {

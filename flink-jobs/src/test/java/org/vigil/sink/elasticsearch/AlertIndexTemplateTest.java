@@ -31,11 +31,14 @@ class AlertIndexTemplateTest {
     @Test
     void mapsEveryFieldOfAnAlertDocumentExplicitly() {
         Map<String, String> mapped = leafTypes(mappingProperties(), "");
-        ObjectNode doc = AlertDocument.toJson(sampleAlert());
+        // A repeated alert's document has every field a first one has, and its latest repeat.
+        ObjectNode doc = AlertDocument.toJson(sampleAlert().withRepeat(sampleAlert().toBuilder()
+                .timestampMillis(1_700_000_120_000L).detail("failures", 30).build()));
 
         for (String field : leafFields(doc, "")) {
             assertThat(mapped).as("mapping of %s", field).containsKey(field);
         }
+        assertThat(leafFields(doc, "")).contains("vigil.occurrences", "vigil.last_occurrence.@timestamp");
     }
 
     @Test
@@ -108,7 +111,7 @@ class AlertIndexTemplateTest {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             String name = prefix + f.getKey();
-            if (f.getValue().isObject() && !name.equals("vigil.details")) {
+            if (f.getValue().isObject() && !name.equals("vigil.details") && !name.equals("vigil.last_occurrence.details")) {
                 out.addAll(leafFields(f.getValue(), name + "."));
             } else {
                 out.add(name);

@@ -105,7 +105,61 @@ class ElasticsearchAlertSinkIT {
 
         refresh();
         assertThat(countByAlertId(alert.id())).isEqualTo(1);
-        assertThat(probe.client().get(g -> g.index(INDEX).id(alert.id()), ObjectNode.class).version()).isEqualTo(2);
+        // The external version is the occurrence count; the same version again is accepted, not a conflict.
+        assertThat(probe.client().get(g -> g.index(INDEX).id(alert.id()), ObjectNode.class).version()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(8)
+    void repeatsUpdateTheFirstAlertsDocumentAndNoRetriedOrReorderedUpdateLowersTheCount() throws Exception {
+        Alert first = alert("repeats", "source.ip", "198.51.100.9", 8);
+        List<Alert> versions = new java.util.ArrayList<>(List.of(first));
+        for (int n = 2; n <= 6; n++) {
+            versions.add(versions.get(n - 2).withRepeat(alert("repeats", "source.ip", "198.51.100.9", 8 + n)));
+        }
+        RecordingSinkWriterMetricGroup metrics = new RecordingSinkWriterMetricGroup();
+        try (ElasticsearchAlertWriter writer = writer(metrics)) {
+            writer.write(first, null);
+            writer.flush(false);
+            writer.write(versions.get(3), null); // 4 occurrences
+            writer.flush(false);
+            // An older update applied later (a retry of a request the client gave up on, a replay): refused, ignored.
+            writer.write(versions.get(1), null);
+            writer.flush(false);
+            assertThat(occurrences(first.id())).isEqualTo(4);
+            assertThat(metrics.count(ElasticsearchAlertWriter.METRIC_ALERTS_SUPERSEDED)).isEqualTo(1);
+            // The same update again (a replay after a restore) is idempotent.
+            writer.write(versions.get(3), null);
+            writer.flush(false);
+            assertThat(occurrences(first.id())).isEqualTo(4);
+            // Within one buffer, an older version does not replace a newer one.
+            writer.write(versions.get(5), null);
+            writer.write(versions.get(4), null);
+            assertThat(writer.pendingCount()).isEqualTo(1);
+            writer.flush(false);
+            assertThat(occurrences(first.id())).isEqualTo(6);
+        }
+
+        // One bulk request holding two updates of the document in the wrong order.
+        Alert other = alert("repeats", "source.ip", "198.51.100.10", 20);
+        Alert twice = other.withRepeat(alert("repeats", "source.ip", "198.51.100.10", 21));
+        Alert thrice = twice.withRepeat(alert("repeats", "source.ip", "198.51.100.10", 22));
+        var response = probe.client().bulk(b -> b.operations(List.of(
+                ElasticsearchAlertWriter.indexOperation(INDEX, other.id(), ElasticsearchAlertWriter.VersionedDocument.of(thrice)),
+                ElasticsearchAlertWriter.indexOperation(INDEX, other.id(), ElasticsearchAlertWriter.VersionedDocument.of(twice)))));
+        assertThat(response.items().get(0).error()).isNull();
+        assertThat(response.items().get(1).status()).isEqualTo(409);
+        ObjectNode doc = get(other.id());
+        assertThat(doc.at("/vigil/occurrences").asInt()).isEqualTo(3);
+        assertThat(doc.at("/vigil/last_occurrence/alert_id").asText()).isEqualTo(thrice.latestRepeat().matchId());
+        assertThat(doc.at("/event/end").asText()).isEqualTo(java.time.Instant.ofEpochMilli(thrice.lastSeenMillis()).toString());
+        refresh();
+        assertThat(countByAlertId(first.id())).isEqualTo(1);
+        assertThat(countByAlertId(other.id())).isEqualTo(1);
+    }
+
+    private static int occurrences(String id) throws IOException {
+        return get(id).at("/vigil/occurrences").asInt();
     }
 
     @Test

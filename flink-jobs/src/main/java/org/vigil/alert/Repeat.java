@@ -1,0 +1,33 @@
+package org.vigil.alert;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.vigil.event.SecurityEvent;
+
+/**
+ * The latest repeat merged into an alert: the repeating match's own id, time, details and the ids of its kept
+ * evidence events (bounded like the evidence), so an analyst can reach it without a document of its own.
+ */
+public record Repeat(String matchId, long timestampMillis, Map<String, Object> details, List<String> eventIds,
+                     int eventCount) implements Serializable {
+    public Repeat {
+        Objects.requireNonNull(matchId, "matchId");
+        details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        eventIds = List.copyOf(eventIds);
+    }
+
+    /** The repeat a match makes: its id, time, details and evidence ids (the evidence limit already applied). */
+    public static Repeat of(Alert match) {
+        return new Repeat(match.id(), match.timestampMillis(), match.details(),
+                match.evidence().stream().map(SecurityEvent::id).toList(), match.evidenceCount());
+    }
+
+    public Instant timestamp() {
+        return Instant.ofEpochMilli(timestampMillis);
+    }
+}

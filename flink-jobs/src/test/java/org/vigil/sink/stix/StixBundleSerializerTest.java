@@ -1,0 +1,41 @@
+package org.vigil.sink.stix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.vigil.alert.Alert;
+import org.vigil.alert.Severity;
+import org.vigil.event.SecurityEvent;
+
+/** The feed's records: one per alert, keyed by its id; a repeat merged into an alert sends nothing new. */
+class StixBundleSerializerTest {
+    private static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
+    private final StixBundleSerializer serializer = new StixBundleSerializer("ncsc.stix");
+
+    @Test
+    void aNewAlertIsOneBundleKeyedByItsIdAndItsRepeatsAreNotSentAgain() {
+        Alert first = scan(0, "p1");
+        ProducerRecord<byte[], byte[]> record = serializer.serialize(first, null, null);
+        assertThat(record.topic()).isEqualTo("ncsc.stix");
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(first.id());
+        assertThat(new String(record.value(), StandardCharsets.UTF_8)).contains("\"external_id\":\"" + first.id() + "\"");
+
+        Alert repeated = first.withRepeat(scan(60, "p2"));
+        assertThat(serializer.serialize(repeated, null, null)).as("no new bundle, no new sighting for a repeat").isNull();
+        // A new alert after the period is a bundle again.
+        assertThat(serializer.serialize(scan(900, "p3"), null, null)).isNotNull();
+    }
+
+    private static Alert scan(int second, String eventId) {
+        SecurityEvent probe = SecurityEvent.builder().timestamp(T0.plusSeconds(second)).id(eventId)
+                .put("source.ip", "198.51.100.23").put("destination.ip", "10.20.0.5").put("destination.port", 22).build();
+        return Alert.builder().ruleId("vigil-network-service-scan").ruleName("One source probing many ports")
+                .severity(Severity.MEDIUM).tacticIds(List.of("TA0007")).techniqueIds(List.of("T1046"))
+                .partition("source.ip", "198.51.100.23").timestampMillis(probe.timestampMillis())
+                .triggeringEvents(List.of(probe), 10).build();
+    }
+}
