@@ -10,21 +10,26 @@ import java.util.Objects;
 import org.vigil.event.SecurityEvent;
 
 /**
- * The latest repeat merged into an alert: the repeating match's own id, time, details and the ids of its kept
- * evidence events (bounded like the evidence), so an analyst can reach it without a document of its own.
+ * The latest repeat merged into an alert: the repeating match's own id, time, details and its kept evidence events
+ * (bounded like the evidence), so an analyst can reach it without a document of its own and the verify stage can
+ * verify the alert by what the repeat saw.
  */
-public record Repeat(String matchId, long timestampMillis, Map<String, Object> details, List<String> eventIds,
+public record Repeat(String matchId, long timestampMillis, Map<String, Object> details, List<SecurityEvent> evidence,
                      int eventCount) implements Serializable {
     public Repeat {
         Objects.requireNonNull(matchId, "matchId");
         details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
-        eventIds = List.copyOf(eventIds);
+        evidence = List.copyOf(evidence);
     }
 
-    /** The repeat a match makes: its id, time, details and evidence ids (the evidence limit already applied). */
+    /** The repeat a match makes: its id, time, details and evidence (the evidence limit already applied). */
     public static Repeat of(Alert match) {
-        return new Repeat(match.id(), match.timestampMillis(), match.details(),
-                match.evidence().stream().map(SecurityEvent::id).toList(), match.evidenceCount());
+        return new Repeat(match.id(), match.timestampMillis(), match.details(), match.evidence(), match.evidenceCount());
+    }
+
+    /** The ids of the kept evidence events. */
+    public List<String> eventIds() {
+        return evidence.stream().map(SecurityEvent::id).toList();
     }
 
     public Instant timestamp() {

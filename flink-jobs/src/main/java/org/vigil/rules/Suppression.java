@@ -14,6 +14,11 @@ import java.util.Objects;
  * state lives in Flink and survives a restore, Esper's output-rate state does not.
  */
 public record Suppression(Duration period, List<String> perColumns) implements Serializable {
+    /**
+     * The longest period: the verify stage remembers an alert's verification for 24 hours of event time after its
+     * latest occurrence, so a repeat within this bound never finds its alert forgotten (and downgraded to a candidate).
+     */
+    public static final Duration MAX_PERIOD = Duration.ofHours(24);
     /** Every match is an alert. */
     public static final Suppression NONE = new Suppression(Duration.ZERO, List.of());
 
@@ -48,6 +53,10 @@ public record Suppression(Duration period, List<String> perColumns) implements S
         }
         if (period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException("@suppress period must be positive, got " + parts[0].strip());
+        }
+        if (period.compareTo(MAX_PERIOD) > 0) {
+            throw new IllegalArgumentException("@suppress period must be at most PT24H (the verify stage remembers an"
+                    + " alert's verification for a day after its latest occurrence), got " + parts[0].strip());
         }
         List<String> columns = new ArrayList<>();
         if (parts.length == 2) {

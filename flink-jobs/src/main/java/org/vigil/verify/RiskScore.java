@@ -18,7 +18,8 @@ import org.vigil.event.SecurityEvent;
  * criticality: low 0, medium 2, high 5, critical 8 (unknown asset: 0); botnet-listed evidence counts as confidence 100
  * </pre>
  *
- * The asset and intelligence take the highest values over the alert's evidence events.
+ * The asset and intelligence take the highest values over the alert's evidence events (with repeats merged in: the
+ * first match's and the latest repeat's); the verify stage keeps an alert's highest score over its repeats.
  */
 public final class RiskScore implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -44,7 +45,7 @@ public final class RiskScore implements Serializable {
         long level = 0;
         int criticality = -1;
         long confidence = 0;
-        for (SecurityEvent e : alert.evidence()) {
+        for (SecurityEvent e : VerificationEvidence.evidenceOf(alert)) {
             if (e.get(SECURITY_LEVEL) instanceof Number n) {
                 level = Math.max(level, Math.min(5, Math.max(1, n.longValue())));
             }
@@ -61,7 +62,8 @@ public final class RiskScore implements Serializable {
         }
         int assetPoints = (level > 0 ? 3 * (int) (level - 1) : 0) + (criticality >= 0 ? CRITICALITY_POINTS[criticality] : 0);
         int intelPoints = (int) Math.round(confidence / 10.0);
-        boolean vigilance = calendar.inForce(alert.timestampMillis());
+        // A repeated alert is scored by its first and its latest occurrence, whichever scores higher.
+        boolean vigilance = calendar.inForce(alert.timestampMillis()) || calendar.inForce(alert.lastSeenMillis());
         int vigilancePoints = vigilance ? vigilanceBoost : 0;
         int score = Math.max(0, Math.min(100, ruleScore + assetPoints + intelPoints + vigilancePoints));
 

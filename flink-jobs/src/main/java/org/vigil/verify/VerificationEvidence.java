@@ -29,7 +29,7 @@ public final class VerificationEvidence {
         if (policy.highFidelity()) {
             reasons.add("high-fidelity: rule " + alert.ruleId() + " is marked high-fidelity");
         }
-        for (SecurityEvent e : alert.evidence()) {
+        for (SecurityEvent e : evidenceOf(alert)) {
             if (policy.vulnerableTarget()) {
                 List<String> open = values(e, Enricher.TARGET_VULNERABILITIES);
                 for (String cve : values(e, "vulnerability.id")) {
@@ -57,10 +57,24 @@ public final class VerificationEvidence {
         return out.size() > MAX_REASONS ? List.copyOf(out.subList(0, MAX_REASONS)) : out;
     }
 
+    /**
+     * The events an alert's verification looks at: its evidence and, for an alert with repeats merged in, the evidence
+     * of its latest repeat, so a repeat that sees what the first match did not (an IOC, a vulnerable target, another
+     * sensor) verifies the alert. Earlier repeats were looked at when they were the latest.
+     */
+    static List<SecurityEvent> evidenceOf(Alert alert) {
+        if (alert.latestRepeat() == null) {
+            return alert.evidence();
+        }
+        List<SecurityEvent> all = new ArrayList<>(alert.evidence());
+        all.addAll(alert.latestRepeat().evidence());
+        return all;
+    }
+
     /** The sensors that saw the alert's evidence: observer name, host name or product, else the event module. */
     public static List<String> sensors(Alert alert) {
         TreeSet<String> sensors = new TreeSet<>();
-        for (SecurityEvent e : alert.evidence()) {
+        for (SecurityEvent e : evidenceOf(alert)) {
             for (String field : SENSOR_FIELDS) {
                 String v = e.getString(field);
                 if (v != null && !v.isBlank()) {

@@ -88,7 +88,8 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
 
     @Override
     public void processElement(Alert alert, Context ctx, Collector<Alert> out) throws Exception {
-        long t = alert.timestampMillis();
+        // A repeated alert is decided when the watermark passes its latest repeat, in order with that time's alerts.
+        long t = alert.lastSeenMillis();
         List<Alert> atTime = pending.get(t);
         List<Alert> updated = atTime == null ? new ArrayList<>() : new ArrayList<>(atTime);
         updated.add(alert);
@@ -109,7 +110,7 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
         for (Long t : dueTimes) {
             pending.remove(t);
         }
-        due.sort(Comparator.comparingLong(Alert::timestampMillis).thenComparing(Alert::id));
+        due.sort(Comparator.comparingLong(Alert::lastSeenMillis).thenComparing(Alert::id).thenComparingInt(Alert::occurrences));
         for (Alert alert : due) {
             decide(alert, ctx, out);
         }
@@ -120,6 +121,10 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
         Alert alert = settings.riskScore().score(raised);
         List<String> sensors = VerificationEvidence.sensors(alert);
         SeenAlert before = seen.get(alert.id());
+        if (before != null && before.riskScore() > alert.riskScore()) {
+            // A repeat never lowers the score an analyst has seen: the document keeps the highest and its factors.
+            alert = alert.toBuilder().riskScore(before.riskScore()).riskFactors(before.riskFactors()).build();
+        }
         TreeSet<String> reasons = new TreeSet<>(VerificationEvidence.intrinsicReasons(alert));
         VerificationPolicy policy = alert.verificationPolicy();
         if (policy.corroborates()) {
@@ -139,19 +144,19 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
         List<Alert> nowVerified = new ArrayList<>();
         for (Alert open : openCandidates.values()) {
             if (!open.id().equals(decided.id())
-                    && Math.abs(decided.timestampMillis() - open.timestampMillis()) <= open.verificationPolicy().corroborationWindow().toMillis()
+                    && Math.abs(decided.lastSeenMillis() - open.lastSeenMillis()) <= open.verificationPolicy().corroborationWindow().toMillis()
                     && VerificationEvidence.independent(open.ruleId(), VerificationEvidence.sensors(open), decided.ruleId(), sensors)) {
                 nowVerified.add(open.toBuilder().status(Alert.Status.VERIFIED)
                         .verificationReasons(List.of(corroborationReason(decided))).build());
             }
         }
 
-        seen.put(decided.id(), new SeenAlert(decided.id(), decided.ruleId(), decided.timestampMillis(), sensors,
-                verified, decided.verificationReasons()));
-        ctx.timerService().registerEventTimeTimer(decided.timestampMillis() + SUMMARY_RETENTION);
+        // A repeat moves the alert's time to its latest occurrence: corroboration windows and retention count from there.
+        seen.put(decided.id(), SeenAlert.of(decided, sensors));
+        ctx.timerService().registerEventTimeTimer(decided.lastSeenMillis() + SUMMARY_RETENTION);
         if (!verified && policy.corroborates()) {
             openCandidates.put(decided.id(), decided);
-            ctx.timerService().registerEventTimeTimer(decided.timestampMillis() + policy.corroborationWindow().toMillis());
+            ctx.timerService().registerEventTimeTimer(decided.lastSeenMillis() + policy.corroborationWindow().toMillis());
         } else {
             openCandidates.remove(decided.id());
         }
@@ -167,7 +172,7 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
             SeenAlert s = seen.get(later.id());
             if (s != null) {
                 seen.put(later.id(), new SeenAlert(s.id(), s.ruleId(), s.timestampMillis(), s.sensors(), true,
-                        later.verificationReasons()));
+                        later.verificationReasons(), s.riskScore(), s.riskFactors()));
             }
             verifiedLater.inc();
             out.collect(later);
@@ -186,7 +191,7 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
         List<SeenAlert> corroborating = new ArrayList<>();
         for (SeenAlert other : seen.values()) {
             if (!other.id().equals(alert.id())
-                    && Math.abs(alert.timestampMillis() - other.timestampMillis()) <= window
+                    && Math.abs(alert.lastSeenMillis() - other.timestampMillis()) <= window
                     && VerificationEvidence.independent(alert.ruleId(), sensors, other.ruleId(), other.sensors())) {
                 corroborating.add(other);
             }
@@ -201,7 +206,7 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
     }
 
     private static String corroborationReason(Alert by) {
-        return "corroboration: " + by.ruleId() + " alert " + by.id() + " at " + by.timestamp()
+        return "corroboration: " + by.ruleId() + " alert " + by.id() + " at " + java.time.Instant.ofEpochMilli(by.lastSeenMillis())
                 + sensorText(VerificationEvidence.sensors(by));
     }
 
@@ -213,7 +218,7 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
         // Removed by key, not through the iterator: the heap backend drops a key's map only when remove() empties it.
         List<String> closed = new ArrayList<>();
         for (Alert a : openCandidates.values()) {
-            if (a.timestampMillis() + a.verificationPolicy().corroborationWindow().toMillis() <= now) {
+            if (a.lastSeenMillis() + a.verificationPolicy().corroborationWindow().toMillis() <= now) {
                 closed.add(a.id());
             }
         }

@@ -100,6 +100,14 @@ class RuleFileParserTest {
     }
 
     @Test
+    void refusesASuppressionPeriodLongerThanADay() throws Exception {
+        assertThat(RuleFileParser.parse("t.epl", HEADER.replace(" */", " * @suppress   PT24H\n */") + BODY)
+                .metadata().suppression().period()).isEqualTo(java.time.Duration.ofHours(24));
+        assertThatThrownBy(() -> RuleFileParser.parse("t.epl", HEADER.replace(" */", " * @suppress   P2D\n */") + BODY))
+                .isInstanceOfSatisfying(RuleException.class, e -> assertThat(e.reason()).contains("at most PT24H"));
+    }
+
+    @Test
     void refusesOutputRateLimitingWithTheLineAndTheAlternative() throws Exception {
         RuleDefinition rule = RuleFileParser.parse("t.epl", HEADER + "@Name('alert') context PerEntity\n"
                 + "select count(*) from SecurityEvent#time(1 min)\noutput first every 10 minutes;\n");

@@ -154,6 +154,81 @@ class VerifyFunctionTest {
     }
 
     @Test
+    void aCandidateVerifiedOnlyThroughARepeatIsSharedOnceAndItsLaterRepeatsKeepTheStatus() throws Exception {
+        VerificationPolicy policy = VerificationPolicy.parse("intel");
+        try (var h = started()) {
+            Alert first = alert("vigil-beacon", policy, T0, "e1");
+            feed(h, first);
+            watermark(h, T0);
+            assertThat(index(h).get(first.id()).status()).isEqualTo(Alert.Status.CANDIDATE);
+            assertThat(shared(h)).isEmpty();
+
+            // The second match, merged into the first as a repeat, sees the source on the botnet list.
+            Alert twice = first.withRepeat(alert("vigil-beacon", policy, T0.plusSeconds(60), "e2", Map.of(
+                    "vigil.botnet.ip", ATTACKER, "vigil.botnet.list_version", "2026-11", "vigil.botnet.family", "Mirai")));
+            feed(h, twice);
+            watermark(h, T0.plusSeconds(60));
+            Alert verified = index(h).get(first.id());
+            assertThat(verified.status()).isEqualTo(Alert.Status.VERIFIED);
+            assertThat(verified.occurrences()).isEqualTo(2);
+            assertThat(verified.verificationReasons()).containsExactly("intel: 203.0.113.5 is on the botnet list 2026-11 (Mirai)");
+            assertThat(shared(h)).extracting(Alert::id).containsExactly(first.id());
+
+            // A third match without the list entry: still verified, not shared again.
+            feed(h, twice.withRepeat(alert("vigil-beacon", policy, T0.plusSeconds(120), "e3")));
+            watermark(h, T0.plusSeconds(120));
+            assertThat(index(h).get(first.id())).satisfies(a -> {
+                assertThat(a.occurrences()).isEqualTo(3);
+                assertThat(a.status()).isEqualTo(Alert.Status.VERIFIED);
+            });
+            assertThat(shared(h)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRepeatRaisesTheScoreAndALaterOneNeverLowersIt() throws Exception {
+        try (var h = started()) {
+            Alert first = alert("vigil-scan", CORROBORATION_30M, T0, "e1");
+            Alert second = first.withRepeat(alert("vigil-scan", CORROBORATION_30M, T0.plusSeconds(60), "e2",
+                    Map.of("vigil.asset.security_level", 5L, "vigil.asset.criticality", "critical")));
+            Alert third = second.withRepeat(alert("vigil-scan", CORROBORATION_30M, T0.plusSeconds(120), "e3"));
+            feed(h, first);
+            watermark(h, T0);
+            int asRaised = index(h).get(first.id()).riskScore();
+            feed(h, second);
+            watermark(h, T0.plusSeconds(60));
+            // The second probe hit a level-5 critical system: 3 × (5 − 1) + 8 points more.
+            assertThat(index(h).get(first.id()).riskScore()).isEqualTo(asRaised + 20);
+            feed(h, third);
+            watermark(h, T0.plusSeconds(120));
+            assertThat(index(h).get(first.id())).satisfies(a -> {
+                assertThat(a.occurrences()).isEqualTo(3);
+                assertThat(a.riskScore()).isEqualTo(asRaised + 20);
+                assertThat(a.riskFactors()).containsEntry("security_level", 5L);
+            });
+        }
+    }
+
+    @Test
+    void aRepeatedCandidatesCorroborationWindowCountsFromItsLatestRepeat() throws Exception {
+        try (var h = started()) {
+            Alert scan = alert("vigil-scan", CORROBORATION_30M, T0, "e1");
+            feed(h, scan);
+            watermark(h, T0);
+            Alert repeated = scan.withRepeat(alert("vigil-scan", CORROBORATION_30M, T0.plus(Duration.ofMinutes(25)), "e2"));
+            feed(h, repeated);
+            watermark(h, T0.plus(Duration.ofMinutes(25)));
+            // 50 minutes after the first match, 25 after the latest repeat: within the window.
+            Alert bruteForce = alert("vigil-brute-force", CORROBORATION_30M, T0.plus(Duration.ofMinutes(50)), "e3");
+            feed(h, bruteForce);
+            watermark(h, T0.plus(Duration.ofMinutes(50)));
+            assertThat(index(h).get(scan.id()).status()).isEqualTo(Alert.Status.VERIFIED);
+            assertThat(index(h).get(bruteForce.id()).verificationReasons()).singleElement().asString()
+                    .startsWith("corroboration: vigil-scan alert " + scan.id() + " at " + T0.plus(Duration.ofMinutes(25)));
+        }
+    }
+
+    @Test
     void anIdsAlertNamingACveTheTargetHasOpenIsVerifiedAndOneTheTargetLacksIsNot() throws Exception {
         VerificationPolicy policy = VerificationPolicy.parse("vulnerable-target");
         try (var h = started()) {

@@ -9,10 +9,8 @@ import org.vigil.alert.Alert;
 /**
  * Writes each alert as one Kafka record: key the alert id, value its STIX 2.1 bundle as UTF-8 JSON.
  *
- * <p>Repeats are not sent: an alert updated with a repeat ({@link Alert#isFirstOccurrence()} false) keeps the id
- * of the alert already shared, so its objects would carry the same STIX ids, and sending one per repeat would
- * flood the recipient with versions of one sighting. The feed carries each alert once, as first raised; the count
- * of its repeats stays in the alert index.
+ * <p>It writes what it is given: the verify stage hands it each alert once, when it becomes verified (which may be
+ * through a repeat merged into a candidate); later repeats of a shared alert only update the alert index.
  *
  * <p>Keying by alert id keeps every re-send of an alert on one partition, in order, and lets a compacted topic
  * keep only its latest bundle.
@@ -43,9 +41,6 @@ public final class StixBundleSerializer implements KafkaRecordSerializationSchem
      */
     @Override
     public ProducerRecord<byte[], byte[]> serialize(Alert alert, KafkaSinkContext context, Long timestamp) {
-        if (!alert.isFirstOccurrence()) {
-            return null; // the Kafka sink writes nothing for a null record
-        }
         byte[] key = alert.id().getBytes(StandardCharsets.UTF_8);
         byte[] value = mapper.toJson(alert).getBytes(StandardCharsets.UTF_8);
         return new ProducerRecord<>(topic, null, null, key, value);

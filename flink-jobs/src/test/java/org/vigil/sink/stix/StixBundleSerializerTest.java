@@ -11,13 +11,16 @@ import org.vigil.alert.Alert;
 import org.vigil.alert.Severity;
 import org.vigil.event.SecurityEvent;
 
-/** The feed's records: one per alert, keyed by its id; a repeat merged into an alert sends nothing new. */
+/**
+ * The feed's records: one per alert handed over, keyed by its id, so an alert verified through a repeat (handed over
+ * with its repeats merged in) lands on the partition and key of the alert it repeats.
+ */
 class StixBundleSerializerTest {
     private static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
     private final StixBundleSerializer serializer = new StixBundleSerializer("ncsc.stix");
 
     @Test
-    void aNewAlertIsOneBundleKeyedByItsIdAndItsRepeatsAreNotSentAgain() {
+    void eachAlertIsOneBundleKeyedByItsIdAndARepeatKeepsTheKeyOfItsAlert() {
         Alert first = scan(0, "p1");
         ProducerRecord<byte[], byte[]> record = serializer.serialize(first, null, null);
         assertThat(record.topic()).isEqualTo("ncsc.stix");
@@ -25,9 +28,11 @@ class StixBundleSerializerTest {
         assertThat(new String(record.value(), StandardCharsets.UTF_8)).contains("\"external_id\":\"" + first.id() + "\"");
 
         Alert repeated = first.withRepeat(scan(60, "p2"));
-        assertThat(serializer.serialize(repeated, null, null)).as("no new bundle, no new sighting for a repeat").isNull();
-        // A new alert after the period is a bundle again.
-        assertThat(serializer.serialize(scan(900, "p3"), null, null)).isNotNull();
+        ProducerRecord<byte[], byte[]> again = serializer.serialize(repeated, null, null);
+        assertThat(again.key()).as("the key of the alert it repeats").isEqualTo(record.key());
+        assertThat(new String(again.value(), StandardCharsets.UTF_8)).contains("\"external_id\":\"" + first.id() + "\"");
+        // A new alert after the period has its own key.
+        assertThat(serializer.serialize(scan(900, "p3"), null, null).key()).isNotEqualTo(record.key());
     }
 
     private static Alert scan(int second, String eventId) {
