@@ -53,11 +53,11 @@ public final class ReferenceData implements Serializable {
     /** An empty instance. */
     public ReferenceData() {}
 
-    /** An instance holding every record of {@code topicRecords} (key to value; null values are skipped). */
+    /** An instance holding every record of {@code topicRecords} (key to value; null and empty values, deletions, are skipped). */
     public static ReferenceData of(Iterable<Map.Entry<String, byte[]>> topicRecords) {
         ReferenceData data = new ReferenceData();
         for (Map.Entry<String, byte[]> r : topicRecords) {
-            if (r.getValue() != null) {
+            if (r.getValue() != null && r.getValue().length > 0) {
                 data.apply(r.getKey(), r.getValue());
             }
         }

@@ -18,16 +18,22 @@ import org.apache.flink.api.common.typeinfo.Types;
  * of truth that checkpoints carry) and a {@link ReferenceData} index rebuilt from them, transient, on first use after
  * a start or restore.
  *
- * <p>{@code initial} records (a backtest's reference files) seed the index under every key the state does not hold,
- * so they need no writable state and survive a restore alike.
+ * <p>{@code initial} records (a backtest's reference files, or the intel topics preloaded at a fresh start) seed the
+ * index under every key the state does not hold, so they need no writable state and survive a restore alike. A
+ * tombstone for a key of the initial records is therefore kept in state as an empty marker, not removed: such a key
+ * deleted since the start stays deleted after a restore instead of coming back from the initial records. (Other
+ * keys are removed, so monthly botnet lists do not leave markers behind.)
  */
 public final class ReferenceState implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** The state value of a deleted key. */
+    static final byte[] DELETED = new byte[0];
 
     private final MapStateDescriptor<String, byte[]> descriptor;
     private final List<ReferenceRecord> initial;
     private final Predicate<String> keeps;
     private transient ReferenceData data;
+    private transient Set<String> initialKeys;
 
     /** State under {@code stateName}, holding the records whose key {@code keeps} accepts. */
     public ReferenceState(String stateName, List<? extends ReferenceRecord> initial, SerializablePredicate keeps) {
@@ -63,6 +69,15 @@ public final class ReferenceState implements Serializable {
         return data;
     }
 
+    private boolean isInitial(String key) {
+        if (initialKeys == null) {
+            Set<String> keys = new HashSet<>();
+            initial.forEach(r -> keys.add(r.key()));
+            initialKeys = keys;
+        }
+        return initialKeys.contains(key);
+    }
+
     private ReferenceData rebuild(List<Map.Entry<String, byte[]>> entries) {
         // Every stored record was valid when it was applied, so none throws here.
         ReferenceData rebuilt = ReferenceData.of(entries);
@@ -73,8 +88,8 @@ public final class ReferenceState implements Serializable {
     }
 
     /**
-     * Applies one topic record to the index and, when it is valid, to the broadcast state (a tombstone removes the
-     * key). Throws {@link IllegalArgumentException} with the reason, changing neither, when the record is invalid.
+     * Applies one topic record to the index and, when it is valid, to the broadcast state (a tombstone marks the
+     * key deleted). Throws {@link IllegalArgumentException} with the reason, changing neither, when the record is invalid.
      */
     public ReferenceChange apply(BroadcastState<String, byte[]> state, ReferenceUpdate update) throws Exception {
         ReferenceData index = data(state);
@@ -82,7 +97,9 @@ public final class ReferenceState implements Serializable {
             throw new IllegalArgumentException("reference record without a key");
         }
         ReferenceChange change = index.apply(update.key, update.value);
-        if (update.value == null) {
+        if (update.value == null && isInitial(update.key)) {
+            state.put(update.key, DELETED);
+        } else if (update.value == null) {
             state.remove(update.key);
         } else {
             state.put(update.key, update.value);

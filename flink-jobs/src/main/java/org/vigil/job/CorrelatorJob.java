@@ -296,7 +296,7 @@ public final class CorrelatorJob {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, config);
-        build(env, Settings.from(config), KafkaConnectors.from(config));
+        build(env, Settings.from(config), ReferencePreload.atFreshStart(env, config, KafkaConnectors.from(config)));
         env.execute("vigil-correlator");
     }
 

@@ -20,6 +20,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.vigil.job.CorrelatorJob;
 import org.vigil.job.KafkaConnectors;
+import org.vigil.job.ReferencePreload;
 import org.vigil.job.VigilConfig;
 import org.vigil.job.VigilOptions;
 
@@ -51,7 +52,7 @@ public final class LocalDemo {
                     + "; rules " + config.get(VigilOptions.RULES_TOPIC) + " (bin/vigil rules deploy --bootstrap-servers "
                     + stack.kafka().bootstrapServers() + " --wait)");
 
-            // Reference data before the job starts, so the enrich stage holds it before the drill's events arrive.
+            // Reference data before the job starts: the job preloads it, so the drill's first events are enriched.
             Instant drillStart = Instant.now().minus(Duration.ofMinutes(15)).truncatedTo(ChronoUnit.SECONDS);
             out.println("  reference data: " + DemoReferenceData.publish(config, drillStart) + " (bin/vigil intel load"
                     + " --bootstrap-servers " + stack.kafka().bootstrapServers() + " --kind K FILE adds more)");
@@ -59,7 +60,7 @@ public final class LocalDemo {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
             CorrelatorJob.configure(env, config);
             CorrelatorJob.Settings settings = CorrelatorJob.Settings.from(config);
-            CorrelatorJob.build(env, settings, KafkaConnectors.from(config));
+            CorrelatorJob.build(env, settings, ReferencePreload.atFreshStart(env, config, KafkaConnectors.from(config)));
             JobClient job = env.executeAsync("vigil-correlator (local)");
             out.println("  Flink job:      " + job.getJobID() + " on a MiniCluster, " + settings.rules().size() + " rules from " + rulesDir);
 

@@ -82,6 +82,33 @@ class EnrichFunctionTest {
     }
 
     @Test
+    void preloadedRecordsEnrichTheFirstEventAndOneDeletedSinceStaysDeletedAfterARestore() throws Exception {
+        Asset office = new Asset("10.50.0.0/16", "Mạng nội bộ", "Sở TT&TT", SystemType.OTHER, 1, Criticality.LOW);
+        List<ReferenceRecord> preloaded = List.of(portalAsset(), office);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(0, preloaded)) {
+            h.open();
+            // No intel record read yet: the preloaded inventory enriches the very first event.
+            h.processElement(new StreamRecord<>(attack(INFECTED, "e1", 0), T0.toEpochMilli()));
+            assertThat(h.extractOutputValues().get(0).get("vigil.asset.name")).isEqualTo("Mạng nội bộ");
+            h.processBroadcastElement(new StreamRecord<>(new ReferenceUpdate(office.key(), null, "vigil.intel.assets", 0, 7)));
+            h.processElement(new StreamRecord<>(attack(INFECTED, "e2", 1), T0.toEpochMilli()));
+            assertThat(h.extractOutputValues().get(1).get("vigil.asset.name")).isNull();
+            snapshot = h.snapshot(1, 1);
+        }
+        // The job restored with the same preloaded records (they travel in its job graph).
+        try (var h = harness(0, preloaded)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new StreamRecord<>(attack(INFECTED, "e3", 2), T0.toEpochMilli()));
+            h.processElement(new StreamRecord<>(attack(PORTAL, "e4", 3), T0.toEpochMilli()));
+            List<SecurityEvent> out = h.extractOutputValues();
+            assertThat(out.get(0).get("vigil.asset.name")).as("deleted after the start").isNull();
+            assertThat(out.get(1).get("vigil.asset.name")).isEqualTo("Cổng dịch vụ công");
+        }
+    }
+
+    @Test
     void reportsInternalHostsWithTheirBotnetEntryAndOthersOncePerMinute() throws Exception {
         try (var h = harness(0)) {
             h.open();
@@ -106,7 +133,12 @@ class EnrichFunctionTest {
     }
 
     static BroadcastOperatorTestHarness<SecurityEvent, ReferenceUpdate, SecurityEvent> harness(int subtask) throws Exception {
-        var operator = new CoBroadcastWithNonKeyedOperator<>(new EnrichFunction(), List.of(EnrichFunction.stateDescriptor()));
+        return harness(subtask, List.of());
+    }
+
+    static BroadcastOperatorTestHarness<SecurityEvent, ReferenceUpdate, SecurityEvent> harness(
+            int subtask, List<ReferenceRecord> initial) throws Exception {
+        var operator = new CoBroadcastWithNonKeyedOperator<>(new EnrichFunction(initial), List.of(EnrichFunction.stateDescriptor()));
         var h = new BroadcastOperatorTestHarness<>(operator, 2, 2, subtask);
         h.setup();
         return h;

@@ -30,9 +30,13 @@ import org.vigil.enrich.Criticality;
 import org.vigil.enrich.Ioc;
 import org.vigil.enrich.IocType;
 import org.vigil.enrich.ReferenceData;
+import org.vigil.enrich.ReferenceRecord;
 import org.vigil.enrich.ReferenceRecordCodec;
 import org.vigil.enrich.SystemType;
 import org.vigil.enrich.Vulnerability;
+import org.vigil.job.ReferencePreload;
+import org.vigil.job.VigilConfig;
+import org.vigil.job.VigilOptions;
 
 /** {@code vigil intel load} against a real broker: what lands on the compacted topics, tombstones included. */
 class IntelLoadIT {
@@ -237,5 +241,41 @@ class IntelLoadIT {
         Run usage = intel("load", "--kind", "things", assets.toString());
         assertThat(usage.status()).isEqualTo(2);
         assertThat(usage.err()).contains("unknown reference-data kind 'things'");
+    }
+
+    @Test
+    void aFreshJobPreloadsTheLiveValidRecordsOfTheFourTopics() throws Exception {
+        kafka.createCompactedTopics("preload.assets", "preload.botnet", "preload.iocs", "preload.vulns");
+        VigilConfig config = VigilConfig.defaults()
+                .with(VigilOptions.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+                .with(VigilOptions.INTEL_TOPIC_ASSETS, "preload.assets")
+                .with(VigilOptions.INTEL_TOPIC_BOTNET, "preload.botnet")
+                .with(VigilOptions.INTEL_TOPIC_IOCS, "preload.iocs")
+                .with(VigilOptions.INTEL_TOPIC_VULNS, "preload.vulns");
+        String header = "asset,system_name,agency,system_type,security_level,criticality\n";
+        Run run = intel("load", "--kind", "assets", "--topic", "preload.assets", file("p1.csv", header
+                + "10.20.0.0/16,Portal,UBND,public-service-portal,3,high\nmail.province.gov.vn,Mail,Sở TT&TT,mail,4,critical\n").toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        // The mail system is dropped again (a tombstone), and a record the publisher would refuse is written past it.
+        run = intel("load", "--kind", "assets", "--topic", "preload.assets", "--replace", file("p2.csv", header
+                + "10.20.0.0/16,Portal,UBND,public-service-portal,3,high\n").toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("preload.assets", "asset:10.99.0.0/16",
+                    "{\"asset\":\"10.99.0.0/16\",\"security_level\":\"9\"}")).get();
+        }
+        run = intel("load", "--kind", "botnet", "--topic", "preload.botnet", file("b.csv",
+                "ip,family,first_seen,last_seen,list_version\n10.50.3.7,Emotet,2026-11-01,2026-11-19,2026-11\n").toString());
+        assertThat(run.status()).as(run.err()).isZero();
+
+        List<ReferenceRecord> preloaded = ReferencePreload.read(config);
+        assertThat(preloaded).extracting(ReferenceRecord::key).containsExactlyInAnyOrder(
+                "asset:10.20.0.0/16", "botnet:2026-11:10.50.3.7", "botnet-list:2026-11");
+        ReferenceData data = ReferenceData.ofRecords(preloaded);
+        assertThat(data.assetForIp("10.20.1.1").systemName()).isEqualTo("Portal");
+        assertThat(data.activeBotnetVersion()).isEqualTo("2026-11");
     }
 }
