@@ -48,6 +48,7 @@ public final class Alert implements Serializable {
     private final long firstSeenMillis;
     private final Status status;
     private final List<String> verificationReasons;
+    private final boolean shared;
     private final org.vigil.rules.VerificationPolicy verificationPolicy;
     private final Map<String, Object> riskFactors;
     private final Map<String, Object> details;
@@ -77,6 +78,10 @@ public final class Alert implements Serializable {
         this.firstSeenMillis = evidence.stream().mapToLong(SecurityEvent::timestampMillis).min().orElse(timestampMillis);
         this.status = Objects.requireNonNull(b.status, "status");
         this.verificationReasons = List.copyOf(b.verificationReasons);
+        if (b.shared && status != Status.VERIFIED) {
+            throw new IllegalArgumentException("only a verified alert is shared");
+        }
+        this.shared = b.shared;
         this.verificationPolicy = Objects.requireNonNull(b.verificationPolicy, "verificationPolicy");
         this.riskFactors = Collections.unmodifiableMap(new LinkedHashMap<>(b.riskFactors));
         this.details = Collections.unmodifiableMap(new LinkedHashMap<>(b.details));
@@ -119,6 +124,7 @@ public final class Alert implements Serializable {
         b.timestampMillis = timestampMillis;
         b.status = status;
         b.verificationReasons.addAll(verificationReasons);
+        b.shared = shared;
         b.verificationPolicy = verificationPolicy;
         b.riskFactors.putAll(riskFactors);
         b.details.putAll(details);
@@ -163,6 +169,8 @@ public final class Alert implements Serializable {
     public Status status() { return status; }
     /** Why the alert is verified (empty for a candidate), e.g. {@code high-fidelity}. */
     public List<String> verificationReasons() { return verificationReasons; }
+    /** Whether the alert has gone to the NCSC feed: verified and scoring at least the sharing threshold. */
+    public boolean shared() { return shared; }
     /** The verification policy of the rule version that raised the alert. */
     public org.vigil.rules.VerificationPolicy verificationPolicy() { return verificationPolicy; }
     /** How the risk score was made (rule score, asset, intel, vigilance), by name; empty before scoring. */
@@ -185,7 +193,7 @@ public final class Alert implements Serializable {
     @Override
     public boolean equals(Object o) {
         return o instanceof Alert other && id.equals(other.id) && status == other.status
-                && verificationReasons.equals(other.verificationReasons)
+                && verificationReasons.equals(other.verificationReasons) && shared == other.shared
                 && riskScore == other.riskScore && details.equals(other.details) && evidence.equals(other.evidence)
                 && occurrences == other.occurrences && Objects.equals(latestRepeat, other.latestRepeat);
     }
@@ -217,6 +225,7 @@ public final class Alert implements Serializable {
         private long timestampMillis;
         private Status status = Status.CANDIDATE;
         private final List<String> verificationReasons = new ArrayList<>();
+        private boolean shared;
         private org.vigil.rules.VerificationPolicy verificationPolicy = org.vigil.rules.VerificationPolicy.NONE;
         private final Map<String, Object> riskFactors = new LinkedHashMap<>();
         private final Map<String, Object> details = new LinkedHashMap<>();
@@ -240,6 +249,7 @@ public final class Alert implements Serializable {
         public Builder timestampMillis(long v) { timestampMillis = v; return this; }
         public Builder status(Status v) { status = v; return this; }
         public Builder verificationReasons(List<String> v) { verificationReasons.clear(); verificationReasons.addAll(v); return this; }
+        public Builder shared(boolean v) { shared = v; return this; }
         public Builder verificationPolicy(org.vigil.rules.VerificationPolicy v) { verificationPolicy = v; return this; }
         public Builder riskFactors(Map<String, Object> v) { riskFactors.clear(); riskFactors.putAll(v); return this; }
         public Builder detail(String name, Object value) { details.put(name, value); return this; }

@@ -62,6 +62,7 @@ public final class AlertDocument {
         ObjectNode verification = vigil.putObject("verification");
         verification.put("status", alert.status().label());
         verification.put("policy", alert.verificationPolicy().toString());
+        verification.put("shared", alert.shared());
         ArrayNode reasons = verification.putArray("reasons");
         alert.verificationReasons().forEach(reasons::add);
         if (!alert.riskFactors().isEmpty()) {

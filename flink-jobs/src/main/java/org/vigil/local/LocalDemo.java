@@ -165,7 +165,10 @@ public final class LocalDemo {
     private static String reasons(JsonNode alert) {
         List<String> reasons = new java.util.ArrayList<>();
         alert.at("/vigil/verification/reasons").forEach(r -> reasons.add(r.asText()));
-        return reasons.isEmpty() ? "" : "  (" + String.join("; ", reasons) + ")";
+        boolean verifiedNotShared = alert.at("/vigil/verification/status").asText().equals("verified")
+                && !alert.at("/vigil/verification/shared").asBoolean();
+        return (verifiedNotShared ? "  not shared (below the sharing threshold)" : "")
+                + (reasons.isEmpty() ? "" : "  (" + String.join("; ", reasons) + ")");
     }
 
     private static List<JsonNode> searchAlerts(String url) {

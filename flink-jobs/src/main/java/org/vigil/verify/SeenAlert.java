@@ -12,7 +12,7 @@ import org.vigil.alert.Alert;
  * time is the alert's latest occurrence.
  */
 record SeenAlert(String id, String ruleId, long timestampMillis, List<String> sensors, boolean verified,
-                 List<String> reasons, int riskScore, Map<String, Object> riskFactors) implements Serializable {
+                 List<String> reasons, int riskScore, Map<String, Object> riskFactors, boolean shared) implements Serializable {
     SeenAlert {
         sensors = List.copyOf(sensors);
         reasons = List.copyOf(reasons);
@@ -23,6 +23,6 @@ record SeenAlert(String id, String ruleId, long timestampMillis, List<String> se
     static SeenAlert of(Alert decided, List<String> sensors) {
         return new SeenAlert(decided.id(), decided.ruleId(), decided.lastSeenMillis(), sensors,
                 decided.status() == Alert.Status.VERIFIED, decided.verificationReasons(), decided.riskScore(),
-                decided.riskFactors());
+                decided.riskFactors(), decided.shared());
     }
 }

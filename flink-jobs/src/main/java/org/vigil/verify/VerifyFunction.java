@@ -21,8 +21,9 @@ import org.vigil.rules.VerificationPolicy;
 
 /**
  * The verify stage, keyed by the alert's entity: scores every alert, decides whether its rule's verification policy
- * holds, emits it (candidate or verified) for the alert index, and emits each alert once more on {@link #SHARE}
- * when it becomes verified (and scores enough to be shared), for the NCSC feed.
+ * holds, emits it (candidate or verified, shared or not) for the alert index, and emits each alert once more on
+ * {@link #SHARE}, for the NCSC feed, when it is first both verified and scoring at least the sharing threshold (the
+ * first match or a repeat merged into it may bring either about).
  *
  * <p>Alerts wait in keyed state until the watermark passes their event time and are then decided in (time, id)
  * order, so the outcome depends neither on the order in which parallel correlators deliver them nor on a restore.
@@ -33,7 +34,7 @@ import org.vigil.rules.VerificationPolicy;
  */
 public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Alert> {
     private static final long serialVersionUID = 1L;
-    /** Alerts that have just become verified and score enough to be shared: the NCSC feed's input. */
+    /** Alerts that have just become verified and scoring enough to be shared: the NCSC feed's input. */
     public static final OutputTag<Alert> SHARE = new OutputTag<>("verified-to-share", new JavaSerializedTypeInfo<>(Alert.class));
     private static final TypeInformation<Alert> ALERT = new JavaSerializedTypeInfo<>(Alert.class);
     private static final long SUMMARY_RETENTION = VerificationPolicy.MAX_CORROBORATION_WINDOW.toMillis();
@@ -135,9 +136,13 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
             reasons.addAll(before.reasons());
         }
         boolean verified = !reasons.isEmpty();
+        boolean alreadyShared = before != null && before.shared();
+        // Shared once: when verified and scoring enough, which a repeat may bring about after the first match.
+        boolean shared = verified && (alreadyShared || settings.shares(alert.riskScore(), alert.lastSeenMillis()));
         Alert decided = alert.toBuilder()
                 .status(verified ? Alert.Status.VERIFIED : Alert.Status.CANDIDATE)
                 .verificationReasons(List.copyOf(reasons))
+                .shared(shared)
                 .build();
 
         // This alert may corroborate candidates decided before it.
@@ -147,7 +152,8 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
                     && Math.abs(decided.lastSeenMillis() - open.lastSeenMillis()) <= open.verificationPolicy().corroborationWindow().toMillis()
                     && VerificationEvidence.independent(open.ruleId(), VerificationEvidence.sensors(open), decided.ruleId(), sensors)) {
                 nowVerified.add(open.toBuilder().status(Alert.Status.VERIFIED)
-                        .verificationReasons(List.of(corroborationReason(decided))).build());
+                        .verificationReasons(List.of(corroborationReason(decided)))
+                        .shared(settings.shares(open.riskScore(), open.lastSeenMillis())).build());
             }
         }
 
@@ -161,10 +167,11 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
             openCandidates.remove(decided.id());
         }
         out.collect(decided);
-        boolean newlyVerified = verified && (before == null || !before.verified());
-        if (newlyVerified) {
+        if (verified && (before == null || !before.verified())) {
             verifiedAtOnce.inc();
-            share(decided, ctx);
+        }
+        if (shared && !alreadyShared) {
+            ctx.output(SHARE, decided);
         }
 
         for (Alert later : nowVerified) {
@@ -172,17 +179,13 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
             SeenAlert s = seen.get(later.id());
             if (s != null) {
                 seen.put(later.id(), new SeenAlert(s.id(), s.ruleId(), s.timestampMillis(), s.sensors(), true,
-                        later.verificationReasons(), s.riskScore(), s.riskFactors()));
+                        later.verificationReasons(), s.riskScore(), s.riskFactors(), later.shared()));
             }
             verifiedLater.inc();
             out.collect(later);
-            share(later, ctx);
-        }
-    }
-
-    private void share(Alert verified, OnTimerContext ctx) {
-        if (settings.shares(verified.riskScore(), verified.timestampMillis())) {
-            ctx.output(SHARE, verified);
+            if (later.shared()) {
+                ctx.output(SHARE, later);
+            }
         }
     }
 

@@ -111,7 +111,7 @@ class AlertDocumentTest {
                 .detail("user_name", "admin").detail("failed_logons", 2)
                 .triggeringEvents(events, 20)
                 .verificationPolicy(org.vigil.rules.VerificationPolicy.parse("corroboration PT30M or intel"))
-                .status(Alert.Status.VERIFIED)
+                .status(Alert.Status.VERIFIED).shared(true)
                 .verificationReasons(List.of("intel: 203.0.113.7 is on the botnet list 2026-11 (Mirai)"))
                 .riskFactors(new java.util.LinkedHashMap<>(java.util.Map.of("rule_score", 73)))
                 .build();

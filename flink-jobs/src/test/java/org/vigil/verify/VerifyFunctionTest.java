@@ -354,7 +354,37 @@ class VerifyFunctionTest {
             feed(h, holiday);
             h.processWatermark(Long.MAX_VALUE);
             assertThat(h.extractOutputValues()).extracting(Alert::riskScore).containsExactly(21, 31);
+            assertThat(h.extractOutputValues()).extracting(Alert::shared).as("the index says which went out").containsExactly(false, true);
             assertThat(shared(h)).extracting(Alert::timestampMillis).containsExactly(holiday.timestampMillis());
+        }
+    }
+
+    @Test
+    void aVerifiedAlertBelowTheThresholdIsSharedOnceWhenARepeatRaisesItsScore() throws Exception {
+        VerifySettings settings = new VerifySettings(new RiskScore(VigilanceCalendar.NONE, 10), 40, 20);
+        VerificationPolicy hf = VerificationPolicy.parse("high-fidelity");
+        Alert low = Alert.builder().ruleId("vigil-low").ruleName("low").severity(Severity.LOW).partition("source.ip", ATTACKER)
+                .timestampMillis(T0.toEpochMilli()).triggeringEvents(List.of(event(T0, "e1", Map.of())), 20)
+                .verificationPolicy(hf).build();
+        // The repeat hits a level-4 critical system: 21 + 9 + 8 = 38, still below 40; the next one is on the botnet list: + 10.
+        Alert second = low.withRepeat(low.toBuilder().timestampMillis(T0.plusSeconds(60).toEpochMilli())
+                .triggeringEvents(List.of(event(T0.plusSeconds(60), "e2", Map.of("vigil.asset.security_level", 4L,
+                        "vigil.asset.criticality", "critical"))), 20).build());
+        Alert third = second.withRepeat(low.toBuilder().timestampMillis(T0.plusSeconds(120).toEpochMilli())
+                .triggeringEvents(List.of(event(T0.plusSeconds(120), "e3", Map.of("vigil.asset.security_level", 4L,
+                        "vigil.asset.criticality", "critical", "vigil.botnet.ip", ATTACKER))), 20).build());
+        Alert fourth = third.withRepeat(low.toBuilder().timestampMillis(T0.plusSeconds(180).toEpochMilli())
+                .triggeringEvents(List.of(event(T0.plusSeconds(180), "e4", Map.of())), 20).build());
+        try (var h = harness(settings)) {
+            h.open();
+            for (Alert a : List.of(low, second, third, fourth)) {
+                feed(h, a);
+                h.processWatermark(a.lastSeenMillis());
+            }
+            assertThat(h.extractOutputValues()).extracting(Alert::status).containsOnly(Alert.Status.VERIFIED);
+            assertThat(h.extractOutputValues()).extracting(Alert::riskScore).containsExactly(21, 38, 48, 48);
+            assertThat(h.extractOutputValues()).extracting(Alert::shared).containsExactly(false, false, true, true);
+            assertThat(shared(h)).singleElement().satisfies(a -> assertThat(a.occurrences()).isEqualTo(3));
         }
     }
 
