@@ -105,13 +105,27 @@ public final class VerificationEvidence {
         return "";
     }
 
+    /** The target as the event names it (its address or host name, not the inventory entry, which may be a network). */
     private static String targetName(SecurityEvent e) {
-        String entry = e.getString("vigil.asset.entry");
+        String role = e.getString(Enricher.TARGET_ROLE);
+        String target = null;
+        if (role != null) {
+            for (String field : List.of(role + ".ip", role + ".name", role + ".hostname", role + ".domain")) {
+                List<String> v = values(e, field);
+                if (!v.isEmpty()) {
+                    target = v.get(0);
+                    break;
+                }
+            }
+        }
+        if (target == null) {
+            target = e.getString("vigil.asset.entry");
+        }
         String name = e.getString("vigil.asset.name");
-        if (entry == null) {
+        if (target == null) {
             return name == null ? "asset" : name;
         }
-        return name == null ? entry : entry + " (" + name + ")";
+        return name == null ? target : target + " (" + name + ")";
     }
 
     private static String orUnknown(String s) {

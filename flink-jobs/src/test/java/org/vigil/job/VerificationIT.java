@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,9 +23,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.vigil.enrich.LoadResult;
-import org.vigil.enrich.ReferenceFileReader;
-import org.vigil.enrich.ReferenceKind;
+import org.vigil.enrich.ReferenceDirectory;
 import org.vigil.enrich.ReferenceRecord;
 import org.vigil.local.LocalStack;
 
@@ -73,28 +73,24 @@ class VerificationIT {
     }
 
     /** The e-portal network; CVE-2021-44228 open on 10.20.0.6 only; the attacker 198.51.100.7 on the botnet list. */
-    private static List<ReferenceRecord> referenceData() {
-        List<ReferenceRecord> records = new ArrayList<>();
-        records.addAll(csv(ReferenceKind.ASSETS, """
+    private static List<ReferenceRecord> referenceData() throws Exception {
+        Path dir = Files.createTempDirectory("vigil-verification-reference");
+        Files.writeString(dir.resolve("assets.csv"), """
                 asset,system_name,agency,system_type,security_level,criticality
                 10.20.0.0/16,Cổng dịch vụ công,Văn phòng UBND tỉnh,public-service-portal,3,high
-                """));
-        records.addAll(csv(ReferenceKind.VULNS, """
+                """);
+        Files.writeString(dir.resolve("vulns.csv"), """
                 asset,cve,cvss,known_exploited,patched
                 10.20.0.5,CVE-2024-21413,9.8,true,false
                 10.20.0.6,CVE-2021-44228,10.0,true,false
-                """));
-        records.addAll(csv(ReferenceKind.BOTNET, """
+                """);
+        Files.writeString(dir.resolve("botnet-2026-04.csv"), """
                 ip,family,first_seen,last_seen,list_version
                 198.51.100.7,Mirai,2026-04-01,2026-04-28,2026-04
-                """));
-        return records;
-    }
-
-    private static List<ReferenceRecord> csv(ReferenceKind kind, String text) {
-        LoadResult file = ReferenceFileReader.read(kind.label() + ".csv", text, kind, ReferenceFileReader.Format.CSV);
-        assertThat(file.errors()).as(kind.label()).isEmpty();
-        return file.records();
+                """);
+        ReferenceDirectory reference = ReferenceDirectory.read(dir);
+        assertThat(reference.errors()).isEmpty();
+        return reference.records();
     }
 
     private static List<byte[]> records() {
