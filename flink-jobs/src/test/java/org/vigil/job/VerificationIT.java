@@ -30,7 +30,8 @@ import org.vigil.local.LocalStack;
 /**
  * Verification end to end on the real broker, Elasticsearch and a MiniCluster: the index holds every alert with its
  * status, reasons and risk score, and the NCSC feed (read committed) holds exactly the verified ones, once each —
- * including a candidate verified later, when a second rule alerts on the same attacker.
+ * including a candidate verified later, when a second rule alerts on the same attacker — and 500 repeats of one
+ * alert are one document counting them, shared once.
  *
  * <p>The asset inventory, vulnerabilities and botnet list are read by the loader's own file reader and handed to the
  * job as its initial reference data (as {@code backtest --reference} does), so the enrich stage adds the asset and
@@ -45,6 +46,8 @@ class VerificationIT {
     private static final String TWO_RULE_ATTACKER = "192.0.2.12";
     private static final String BOTNET_HOST = "198.51.100.7";
     private static final String LONE_GUESSER = "203.0.113.50";
+    private static final String CLEARED_HOST = "portal-app-01.gov.example";
+    private static final int REPEATS = 500;
 
     private static LocalStack stack;
     private static VigilConfig config;
@@ -107,6 +110,10 @@ class VerificationIT {
         bruteForce(events, T0.plusSeconds(900), BOTNET_HOST);
         // A brute force nothing corroborates: stays a candidate.
         bruteForce(events, T0.plusSeconds(1000), LONE_GUESSER);
+        // 500 clearings of one host's event log within its rule's ten-minute suppression period: one document.
+        for (int i = 0; i < REPEATS; i++) {
+            events.add(new Timed(T0.plusSeconds(1200 + i), logCleared(CLEARED_HOST)));
+        }
         events.sort(Comparator.comparing(Timed::at));
         List<byte[]> out = new ArrayList<>();
         int n = 0;
@@ -138,6 +145,16 @@ class VerificationIT {
         events.add(new Timed(start.plusSeconds(40), logon(source, "success")));
     }
 
+    private static ObjectNode logCleared(String host) {
+        ObjectNode e = JSON.createObjectNode();
+        e.withObjectProperty("event").put("kind", "event").put("action", "audit-log-cleared").put("code", "104")
+                .put("module", "windows");
+        e.withObjectProperty("winlog").put("channel", "System").put("event_id", 104);
+        e.withObjectProperty("host").put("name", host);
+        e.withObjectProperty("user").put("name", "Administrator");
+        return e;
+    }
+
     private static ObjectNode logon(String source, String outcome) {
         ObjectNode e = JSON.createObjectNode();
         e.withObjectProperty("event").put("kind", "event").put("outcome", outcome).put("module", "windows")
@@ -167,7 +184,7 @@ class VerificationIT {
 
     @Test
     void theIndexHoldsCandidatesAndVerifiedAlertsWithTheirReasons() {
-        assertThat(alerts).hasSize(6);
+        assertThat(alerts).hasSize(7);
         JsonNode patched = alertOf("vigil-ids-alert-burst", PATCHED_TARGET_ATTACKER);
         assertThat(status(patched)).isEqualTo("candidate");
         assertThat(reasons(patched)).isEmpty();
@@ -193,6 +210,18 @@ class VerificationIT {
     }
 
     @Test
+    void fiveHundredRepeatsOfOneAlertAreOneDocumentCountingThem() {
+        JsonNode cleared = alertOf("vigil-security-log-cleared", CLEARED_HOST);
+        assertThat(cleared.at("/vigil/occurrences").asInt()).isEqualTo(REPEATS);
+        assertThat(cleared.at("/@timestamp").asText()).isEqualTo(T0.plusSeconds(1200).toString());
+        assertThat(cleared.at("/event/end").asText()).as("last seen").isEqualTo(T0.plusSeconds(1200 + REPEATS - 1).toString());
+        assertThat(cleared.at("/vigil/verification/status").asText()).isEqualTo("verified");
+        assertThat(cleared.at("/vigil/verification/shared").asBoolean()).isTrue();
+        assertThat(StackProbe.bundlesPerAlert(StackProbe.bundles(stack, config)))
+                .as("shared once, not once per repeat").containsEntry(cleared.at("/vigil/alert_id").asText(), 1);
+    }
+
+    @Test
     void theRiskScoreAddsTheAssetIntelAndTheHolidayVigilance() {
         // 73 (rule) + 3 × (3 − 1) + 5 (high) + 0 (no intel) + 10 (30 April) = 94
         JsonNode unpatched = alertOf("vigil-ids-alert-burst", UNPATCHED_TARGET_ATTACKER);
@@ -208,7 +237,7 @@ class VerificationIT {
     void theFeedHoldsOnlyTheVerifiedAlertsOnceEach() {
         Set<String> verified = alerts.entrySet().stream().filter(e -> status(e.getValue()).equals("verified"))
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
-        assertThat(verified).hasSize(4);
+        assertThat(verified).hasSize(5);
         Map<String, Integer> once = new TreeMap<>();
         verified.forEach(id -> once.put(id, 1));
         assertThat(StackProbe.bundlesPerAlert(StackProbe.bundles(stack, config))).isEqualTo(once);
