@@ -83,6 +83,11 @@ public final class AlertSuppressor {
 
     /** Periods in plain maps, for fixtures and backtests that run without Flink. */
     public static Periods inMemory() {
+        return inMemory(deadline -> { });
+    }
+
+    /** Periods in plain maps that tell {@code onStart} each new period's deadline (where the job sets a timer). */
+    public static Periods inMemory(java.util.function.LongConsumer onStart) {
         Map<String, Long> deadlines = new HashMap<>();
         Map<String, Alert> alerts = new HashMap<>();
         return new Periods() {
@@ -100,6 +105,7 @@ public final class AlertSuppressor {
             public void start(String key, long untilMillis, Alert alert) {
                 deadlines.put(key, untilMillis);
                 alerts.put(key, alert);
+                onStart.accept(untilMillis);
             }
 
             @Override

@@ -56,7 +56,8 @@ public final class RuleFixtureRunner {
             }
         }
         AlertSuppressor suppressor = new AlertSuppressor(List.of(rule));
-        AlertSuppressor.Periods periods = movingTheClockAtDeadlines(AlertSuppressor.inMemory(), clockPoints);
+        // The job's timer at each period's end moves the clock too.
+        AlertSuppressor.Periods periods = AlertSuppressor.inMemory(clockPoints::add);
         Map<String, Alert> alerts = new LinkedHashMap<>();
         try (EntityCorrelator correlator = new EntityCorrelator(List.of(rule), MAX_EVIDENCE)) {
             for (Long at = clockPoints.isEmpty() ? null : clockPoints.first(); at != null; at = clockPoints.higher(at)) {
@@ -77,32 +78,6 @@ public final class RuleFixtureRunner {
             }
         }
         return List.copyOf(alerts.values());
-    }
-
-    /** The periods, adding each period's end to the clock points: the job's timer at the deadline moves the clock too. */
-    private static AlertSuppressor.Periods movingTheClockAtDeadlines(AlertSuppressor.Periods periods, TreeSet<Long> clockPoints) {
-        return new AlertSuppressor.Periods() {
-            @Override
-            public Long until(String key) throws Exception {
-                return periods.until(key);
-            }
-
-            @Override
-            public Alert alert(String key) throws Exception {
-                return periods.alert(key);
-            }
-
-            @Override
-            public void start(String key, long untilMillis, Alert alert) throws Exception {
-                periods.start(key, untilMillis, alert);
-                clockPoints.add(untilMillis);
-            }
-
-            @Override
-            public void update(String key, Alert alert) throws Exception {
-                periods.update(key, alert);
-            }
-        };
     }
 
     private static List<String> compare(List<Map<String, String>> expected, List<Alert> actual) {
