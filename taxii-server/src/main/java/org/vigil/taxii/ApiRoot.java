@@ -1,17 +1,25 @@
 package org.vigil.taxii;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** A TAXII API root: its information resource, its collections (in a fixed order) and the status resources of its POSTs. */
 public final class ApiRoot {
+    private static final int MAX_STATUSES = 10_000;
+
     private final String name;
     private final ObjectNode information;
     private final Map<String, TaxiiCollection> collections = new LinkedHashMap<>();
-    private final Map<String, ObjectNode> statuses = new ConcurrentHashMap<>();
+    // POST statuses are kept in memory, the most recent ones only: a client reads its status right after the POST.
+    private final Map<String, ObjectNode> statuses = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
+            return size() > MAX_STATUSES;
+        }
+    });
     private final boolean listsEveryCollection;
 
     /**

@@ -139,6 +139,10 @@ final class FeedIngestor implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
+        if (!thread.isAlive()) {
+            consumer.close();
+            return;
+        }
         consumer.wakeup();
         try {
             thread.join(Duration.ofSeconds(30).toMillis());

@@ -290,7 +290,7 @@ final class TaxiiHandler implements HttpHandler {
     private static void requireMethod(String method, String... allowed) {
         if (!Arrays.asList(allowed).contains(method)) {
             throw new TaxiiException(405, "Method not allowed", method + " is not allowed here; use "
-                    + String.join(" or ", allowed));
+                    + String.join(" or ", allowed), Map.of("Allow", String.join(", ", allowed)));
         }
     }
 
@@ -347,6 +347,7 @@ final class TaxiiHandler implements HttpHandler {
         error.put("title", e.title());
         error.put("description", e.getMessage());
         error.put("http_status", Integer.toString(e.httpStatus()));
+        e.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         if (e.httpStatus() == 401) {
             exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"TAXII\", charset=\"UTF-8\"");
             exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"TAXII\"");

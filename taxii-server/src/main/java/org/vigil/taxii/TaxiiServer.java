@@ -54,19 +54,27 @@ public final class TaxiiServer implements AutoCloseable {
         discovery.put("default", rootPath);
         discovery.putArray("api_roots").add(rootPath);
         TaxiiCatalog catalog = new TaxiiCatalog(discovery, List.of(root), config.users(), config.maxPageSize());
-        SSLContext tls = config.insecureHttp() ? null : sslContext(config.keystore(), config.keystorePassword());
         FeedIngestor feed = null;
+        TaxiiServer server = null;
         try {
-            TaxiiServer server = listen(catalog, config.host(), config.port(), tls, config.apiRootName(), null);
+            SSLContext tls = config.insecureHttp() ? null : sslContext(config.keystore(), config.keystorePassword());
             if (config.feed() != null) {
                 feed = new FeedIngestor(config.feed(), root.collection(config.feed().collectionId()));
+            }
+            server = listen(catalog, config.host(), config.port(), tls, config.apiRootName(), feed);
+            if (feed != null) {
                 feed.start();
-                return new TaxiiServer(server.http, server.executor, catalog, feed, server.scheme,
-                        config.apiRootName());
             }
             return server;
         } catch (RuntimeException e) {
-            catalog.close();
+            if (server != null) {
+                server.close();
+            } else {
+                if (feed != null) {
+                    feed.close();
+                }
+                catalog.close();
+            }
             throw e;
         }
     }

@@ -203,6 +203,9 @@ class FixtureConformanceTest {
         assertThat(admin.get(COLLECTION + "objects/?next=not-a-token").status()).isEqualTo(400);
         assertThat(admin.get(COLLECTION + "objects/?match[colour]=red").status()).isEqualTo(400);
         assertThat(admin.get("/nowhere/").status()).isEqualTo(404);
+        TaxiiClient.Reply postToDiscovery = admin.post("/taxii2/", MediaTypes.TAXII_21, "{}");
+        assertThat(postToDiscovery.status()).isEqualTo(405);
+        assertThat(postToDiscovery.header("Allow")).isEqualTo("GET");
     }
 
     private static List<String> ids(JsonNode envelope) {
