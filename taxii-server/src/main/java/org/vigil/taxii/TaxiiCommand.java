@@ -48,7 +48,11 @@ public final class TaxiiCommand {
         this.in = in;
     }
 
+    /** The standalone server jar's entry point ({@code bin/vigil taxii} goes through VigilCli instead). */
     public static void main(String[] args) {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "log4j2-taxii.properties");
+        }
         System.exit(new TaxiiCommand(System.out, System.err, System.in).run(Arrays.asList(args)));
     }
 

@@ -19,9 +19,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A running TAXII 2.1 server: HTTPS (or, for local use, HTTP) over a catalog, with the feed ingestor if configured. */
 public final class TaxiiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TaxiiServer.class);
     private static final int HANDLER_THREADS = 4;
 
     private final HttpServer http;
@@ -65,6 +68,12 @@ public final class TaxiiServer implements AutoCloseable {
             if (feed != null) {
                 feed.start();
             }
+            for (TaxiiCollection c : collections) {
+                LOG.info("collection {}: {} object versions reloaded from {}", c.id(), c.snapshot().size(),
+                        config.dataDir());
+            }
+            LOG.info("serving {}{}", server.discoveryUri(), config.feed() == null ? ""
+                    : "; feed topic " + config.feed().topic() + " goes to collection " + config.feed().collectionId());
             return server;
         } catch (RuntimeException e) {
             if (server != null) {
