@@ -44,6 +44,8 @@ public record TaxiiServerConfig(
     public static final String DEFAULT_API_ROOT = "vigil";
     public static final String DEFAULT_KEYSTORE_PASSWORD_ENV = "VIGIL_TAXII_KEYSTORE_PASSWORD";
     private static final ObjectMapper JSON = new ObjectMapper();
+    // A throw-away local password needs no slow hash; start-up of the local stack stays quick.
+    private static final int LOCAL_ITERATIONS = 1000;
 
     public TaxiiServerConfig {
         collections = List.copyOf(collections);
@@ -130,6 +132,25 @@ public record TaxiiServerConfig(
                 c.path("max_page_size").asInt(DEFAULT_MAX_PAGE_SIZE), discovery,
                 r.path("name").asText(DEFAULT_API_ROOT), info, collections,
                 UserDirectory.of(passwordHashes, tokenHashes), feed);
+    }
+
+    /**
+     * The configuration of a local stack ({@code bin/vigil local}, tests): plain HTTP on 127.0.0.1, a free port,
+     * one collection of verified alerts that {@code user} may read, persisted in {@code dataDir}, fed from
+     * {@code feed} if not null.
+     */
+    public static TaxiiServerConfig local(Path dataDir, String collectionId, String user, char[] password,
+            FeedSettings feed) {
+        ObjectNode discovery = JSON.createObjectNode().put("title", "Vigil TAXII server (local)");
+        ObjectNode info = JSON.createObjectNode().put("title", "Vigil SOC sharing");
+        info.putArray("versions").add(MediaTypes.TAXII_21);
+        info.put("max_content_length", DEFAULT_MAX_CONTENT_LENGTH);
+        CollectionSettings collection = new CollectionSettings(collectionId, "Verified alerts",
+                "STIX 2.1 objects of the SOC's verified alerts, as shared with NCSC",
+                new CollectionAccess(Set.of(user), Set.of()));
+        UserDirectory users = UserDirectory.of(Map.of(user, PasswordHash.hash(password, LOCAL_ITERATIONS)), Map.of());
+        return new TaxiiServerConfig("127.0.0.1", 0, null, null, true, dataDir, DEFAULT_MAX_PAGE_SIZE, discovery,
+                DEFAULT_API_ROOT, info, List.of(collection), users, feed);
     }
 
     /** The same configuration on another port. */

@@ -200,6 +200,17 @@ class TaxiiServerTest {
     }
 
     @Test
+    void theLocalStackConfigurationServesOneCollectionToItsUser() {
+        server = TaxiiServer.start(TaxiiServerConfig.local(dir.resolve("local"), COLLECTION_ID, "ncsc",
+                "local-password".toCharArray(), null));
+
+        assertThat(server.apiRootUri().toString()).isEqualTo("http://127.0.0.1:" + server.port() + "/vigil/");
+        assertThat(TaxiiClient.basic(server.discoveryUri(), "ncsc", "local-password").get(OBJECTS).status())
+                .isEqualTo(200);
+        assertThat(TaxiiClient.anonymous(server.discoveryUri()).get(OBJECTS).status()).isEqualTo(401);
+    }
+
+    @Test
     void configWithoutKeystoreOrWithAMissingPasswordIsRefused() throws Exception {
         ObjectNode c = configJson();
         c.remove("tls");
