@@ -109,6 +109,22 @@ class TaxiiFeedIT {
         assertThat(manifest()).hasSize(5);
     }
 
+    @Test
+    void aFeedTopicCreatedAfterTheServerStartedIsFollowed() throws Exception {
+        String lateTopic = "ncsc.stix.late";
+        server = TaxiiServer.start(config(lateTopic));
+        kafka.createTopics(lateTopic);
+        try (KafkaProducer<String, String> producer = transactionalProducer()) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(lateTopic, "alert-9", bundle(indicator(9, "2026-11-20T10:00:00.000Z"))))
+                    .get();
+            producer.commitTransaction();
+        }
+
+        assertThat(ids(awaitManifest(1))).containsExactly(indicatorId(9));
+    }
+
     private List<JsonNode> awaitManifest(int versions) throws Exception {
         Instant deadline = Instant.now().plus(ARRIVAL);
         List<JsonNode> entries = manifest();
@@ -140,6 +156,10 @@ class TaxiiFeedIT {
     }
 
     private TaxiiServerConfig config() throws Exception {
+        return config(TOPIC);
+    }
+
+    private TaxiiServerConfig config(String topic) throws Exception {
         ObjectNode c = JSON.createObjectNode();
         c.put("host", "127.0.0.1");
         c.put("port", 0);
@@ -153,7 +173,7 @@ class TaxiiFeedIT {
         ObjectNode users = c.putObject("users");
         users.putObject("ncsc").put("password_hash", PasswordHash.hash("ncsc-password".toCharArray(), 1000));
         users.putObject("outsider").put("password_hash", PasswordHash.hash("outsider-password".toCharArray(), 1000));
-        c.putObject("feed").put("bootstrap_servers", kafka.bootstrapServers()).put("topic", TOPIC)
+        c.putObject("feed").put("bootstrap_servers", kafka.bootstrapServers()).put("topic", topic)
                 .put("collection", COLLECTION);
         Path file = dir.resolve("taxii.json");
         JSON.writeValue(file.toFile(), c);
