@@ -11,8 +11,9 @@ import org.vigil.rules.RuleFixtureRunner;
 import org.vigil.rules.RuleFixtures;
 import org.vigil.rules.RuleLoader;
 import org.vigil.rules.RulePackLint;
+import org.vigil.taxii.TaxiiCommand;
 
-/** The {@code bin/vigil} command line: {@code local}, {@code rules validate|test|deploy}, {@code backtest} and {@code intel load}. */
+/** The {@code bin/vigil} command line: {@code local}, {@code rules validate|test|deploy}, {@code backtest}, {@code intel load} and {@code taxii}. */
 public final class VigilCli {
     private static final String USAGE = """
             usage: vigil <command> [options]
@@ -35,6 +36,9 @@ public final class VigilCli {
               intel load --kind assets|botnet|iocs|vulns FILE [--check] [--replace] [--bootstrap-servers HOSTS]
                     validate a reference-data file (CSV or JSON) and publish it to its compacted topic;
                     see vigil intel --help
+              taxii --config FILE [--port P] [--insecure-http] | --fixture FILE [--port P] | hash-password | new-token
+                    run the TAXII 2.1 server for NCSC (HTTPS, persisted collections, the feed topic ingested) or
+                    serve a reference-server data file read-only; see vigil taxii --help
 
             --rules defaults to ./rules. Each command exits non-zero on failure.
             """;
@@ -56,6 +60,9 @@ public final class VigilCli {
         }
         if (!a.isEmpty() && a.get(0).equals("intel")) {
             return new IntelCommand(System.out, System.err).run(a.subList(1, a.size()));
+        }
+        if (!a.isEmpty() && a.get(0).equals("taxii")) {
+            return new TaxiiCommand(System.out, System.err, System.in).run(a.subList(1, a.size()));
         }
         if (a.isEmpty() || a.contains("--help") || a.contains("-h")) {
             System.out.print(USAGE);
