@@ -12,7 +12,7 @@ import org.vigil.rules.RuleFixtures;
 import org.vigil.rules.RuleLoader;
 import org.vigil.rules.RulePackLint;
 
-/** The {@code bin/vigil} command line: {@code local}, {@code rules validate|test|deploy}, {@code backtest} and {@code intel load}. */
+/** The {@code bin/vigil} command line: {@code local}, {@code rules validate|test|deploy}, {@code backtest}, {@code intel load} and {@code sigma convert}. */
 public final class VigilCli {
     private static final String USAGE = """
             usage: vigil <command> [options]
@@ -35,6 +35,9 @@ public final class VigilCli {
               intel load --kind assets|botnet|iocs|vulns FILE [--check] [--replace] [--bootstrap-servers HOSTS]
                     validate a reference-data file (CSV or JSON) and publish it to its compacted topic;
                     see vigil intel --help
+              sigma convert FILE|DIR... --out DIR [--mapping FILE] [--verification POLICY]
+                    compile Sigma detection and correlation rules into Vigil rule files; what cannot be expressed
+                    exactly is refused with the reason (see vigil sigma --help)
 
             --rules defaults to ./rules. Each command exits non-zero on failure.
             """;
@@ -53,6 +56,9 @@ public final class VigilCli {
         }
         if (!a.isEmpty() && a.get(0).equals("backtest")) {
             return Backtest.run(a.subList(1, a.size()), System.out, System.err);
+        }
+        if (!a.isEmpty() && a.get(0).equals("sigma")) {
+            return new SigmaCommand(System.out, System.err).run(a.subList(1, a.size()));
         }
         if (!a.isEmpty() && a.get(0).equals("intel")) {
             return new IntelCommand(System.out, System.err).run(a.subList(1, a.size()));
