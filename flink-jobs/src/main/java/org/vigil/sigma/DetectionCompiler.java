@@ -141,7 +141,7 @@ final class DetectionCompiler {
             if (!(value instanceof Boolean b)) {
                 throw new SigmaException(SigmaRefusal.INVALID_VALUE, "field '" + field + "': |exists takes true or false");
             }
-            return b ? Epl.call("exists", ref) : "not " + Epl.call("exists", ref);
+            return b ? Epl.call("present", ref) : "not " + Epl.call("present", ref);
         }
         if (value == null) {
             if (m.matchType != ValueModifiers.MatchType.EQUALS || !m.transforms.isEmpty()) {
@@ -225,7 +225,7 @@ final class DetectionCompiler {
         boolean trailing = p.get(p.size() - 1) == SigmaString.STAR;
         long inner = p.stream().filter(SigmaString.Part::isWildcard).count() - (leading ? 1 : 0) - (trailing ? 1 : 0);
         if (inner == 0 && p.size() == 1) {
-            return Epl.call("exists", ref); // '*' alone: any value
+            return Epl.call("present", ref); // '*' alone: any value
         }
         if (inner == 0) {
             String middle = p.get(leading ? 1 : 0).text();

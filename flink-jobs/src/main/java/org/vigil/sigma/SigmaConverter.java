@@ -221,7 +221,10 @@ public final class SigmaConverter {
     }
 
     /** The Vigil field a detection rule's Sigma field maps to, the same in every variant of its log source. */
-    private static String target(FieldMapping.LogSource source, String sigmaField) throws SigmaException {
+    private static String target(FieldMapping.LogSource source, String sigmaField, boolean ecs) throws SigmaException {
+        if (ecs && org.vigil.event.EventSchema.isKnown(sigmaField)) {
+            return sigmaField; // a correlation written in the ECS taxonomy names Vigil's fields itself
+        }
         String target = null;
         for (FieldMapping.Variant v : source.variants()) {
             String t = v.groupTarget(sigmaField);
@@ -274,7 +277,7 @@ public final class SigmaConverter {
                 }
                 f = partitionFieldOf(target, correlationMap(target), sigmaField, byReference, visiting);
             } else {
-                f = target(logSource(target), sigmaField);
+                f = target(logSource(target), sigmaField, isEcs(d));
             }
             if (f == null || (field != null && !field.equals(f))) {
                 return null;
@@ -341,7 +344,7 @@ public final class SigmaConverter {
                     perSource.add(column);
                     isPartition &= column == null;
                 } else {
-                    String t = target(s.logSource(), sigmaField);
+                    String t = target(s.logSource(), sigmaField, isEcs(d));
                     perSource.add(t);
                     isPartition &= t.equals(partition);
                 }
@@ -365,7 +368,13 @@ public final class SigmaConverter {
         return new Stage(stream, statements, groupColumns, span.plus(innerHorizon), detectionDocs);
     }
 
-    /** The lower bounds of a correlation condition; an upper bound is refused. */
+    /** Whether a condition has an upper bound (lt, lte, eq, neq), which only the end of a window can decide. */
+    private static boolean hasUpperBound(Map<String, Object> condition) {
+        return condition != null && condition.keySet().stream().map(k -> k.toLowerCase(Locale.ROOT))
+                .anyMatch(k -> k.equals("lt") || k.equals("lte") || k.equals("eq") || k.equals("neq"));
+    }
+
+    /** The comparisons of a correlation condition over {@code aggregate}. */
     private static List<String> bounds(SigmaDocument d, Map<String, Object> condition, String aggregate) throws SigmaException {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, Object> e : condition.entrySet()) {
@@ -373,21 +382,23 @@ public final class SigmaConverter {
             if (op.equals("field")) {
                 continue;
             }
-            if (op.equals("lt") || op.equals("lte") || op.equals("eq") || op.equals("neq")) {
-                throw new SigmaException(SigmaRefusal.UPPER_BOUND_CONDITION, "condition '" + op + ": " + e.getValue()
-                        + "': Vigil reports a correlation as soon as its condition holds in the sliding window; an upper"
-                        + " bound can only be decided when the window has closed");
-            }
-            if (!op.equals("gt") && !op.equals("gte")) {
-                throw new SigmaException(SigmaRefusal.INVALID_RULE, "condition '" + op + "' is not gt, gte, lt, lte, eq or neq");
-            }
+            String epl = switch (op) {
+                case "gt" -> " > ";
+                case "gte" -> " >= ";
+                case "lt" -> " < ";
+                case "lte" -> " <= ";
+                case "eq" -> " = ";
+                case "neq" -> " != ";
+                default -> throw new SigmaException(SigmaRefusal.INVALID_RULE, "condition '" + op
+                        + "' is not gt, gte, lt, lte, eq or neq");
+            };
             double bound;
             try {
                 bound = Double.parseDouble(String.valueOf(e.getValue()));
             } catch (NumberFormatException ex) {
                 throw new SigmaException(SigmaRefusal.INVALID_RULE, "condition '" + op + "' needs a number");
             }
-            out.add(aggregate + (op.equals("gt") ? " > " : " >= ") + (bound == Math.rint(bound) ? String.valueOf((long) bound) : String.valueOf(bound)));
+            out.add(aggregate + epl + (bound == Math.rint(bound) ? String.valueOf((long) bound) : String.valueOf(bound)));
         }
         if (out.isEmpty()) {
             throw new SigmaException(SigmaRefusal.INVALID_RULE, "correlation '" + d.title() + "' needs a condition (gte: N)");
@@ -460,7 +471,7 @@ public final class SigmaConverter {
                 }
                 List<String> perSource = new ArrayList<>();
                 for (Source s : sources) {
-                    perSource.add(Epl.field(target(s.logSource(), aliasedField(c, fieldName, s)), null));
+                    perSource.add(Epl.field(target(s.logSource(), aliasedField(c, fieldName, s), isEcs(d)), null));
                 }
                 String value = perSource(sources, perSource);
                 aggregate = switch (type) {
@@ -472,6 +483,10 @@ public final class SigmaConverter {
                 having = bounds(d, cond, aggregate);
             }
             default -> { // temporal: every referred rule (or at least N of them) matched inside the window
+                if (hasUpperBound(condition)) {
+                    throw new SigmaException(SigmaRefusal.UPPER_BOUND_CONDITION, "temporal with an upper bound on the"
+                            + " number of rules: Vigil reports as soon as the rules have matched");
+                }
                 List<String> seen = new ArrayList<>();
                 for (Source s : sources) {
                     seen.add("(case when count(*, " + s.filter() + ") > 0 then 1 else 0 end)");
@@ -490,12 +505,21 @@ public final class SigmaConverter {
         }
         b.append("select window(*) as events, ").append(aggregate).append(" as ").append(column);
         selectGroups.forEach(g -> b.append(", ").append(g));
-        b.append("\nfrom SecurityEvent(").append(Epl.and(eventFilter)).append(")#time(").append(span.toMillis()).append(" milliseconds)\n");
+        // A lower bound holds as soon as it holds: a sliding window reports it at once. An upper bound (fewer than N)
+        // can only be decided when a window has closed: consecutive windows of the timespan, aligned to the epoch so
+        // a restored job cuts them where an uninterrupted one does.
+        String view = hasUpperBound(condition) && !type.equals("temporal")
+                ? "#time_batch(" + span.toMillis() + " milliseconds, 0L)" : "#time(" + span.toMillis() + " milliseconds)";
+        b.append("\nfrom SecurityEvent(").append(Epl.and(eventFilter)).append(")").append(view).append('\n');
         if (!groupKeys.isEmpty()) {
             b.append("group by ").append(String.join(", ", groupKeys)).append('\n');
         }
         b.append("having ").append(Epl.and(having)).append(";\n");
         return b.toString();
+    }
+
+    private static boolean isEcs(SigmaDocument d) {
+        return "ecs".equalsIgnoreCase(d.text("taxonomy"));
     }
 
     private static String aliasedField(Map<String, Object> c, String field, Source s) {

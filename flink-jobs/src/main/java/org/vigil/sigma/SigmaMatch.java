@@ -76,7 +76,7 @@ public final class SigmaMatch {
     }
 
     /** The field has a value (Sigma's {@code exists: true}); an empty list counts as absent. */
-    public static boolean exists(Object value) {
+    public static boolean present(Object value) {
         if (value instanceof Object[] array) {
             return array.length > 0;
         }
@@ -85,12 +85,12 @@ public final class SigmaMatch {
 
     /** The field is absent or null (Sigma's {@code null}); an empty string is a value. */
     public static boolean isNull(Object value) {
-        return !exists(value);
+        return !present(value);
     }
 
     /** Two fields of the event hold the same value ({@code fieldref}). */
     public static boolean sameAs(Object value, Object other, boolean cased) {
-        if (!exists(other)) {
+        if (!present(other)) {
             return false;
         }
         return test(other, o -> eq(value, cased ? o : lower(o), cased));
