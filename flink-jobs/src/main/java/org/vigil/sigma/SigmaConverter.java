@@ -508,8 +508,12 @@ public final class SigmaConverter {
         // A lower bound holds as soon as it holds: a sliding window reports it at once. An upper bound (fewer than N)
         // can only be decided when a window has closed: consecutive windows of the timespan, aligned to the epoch so
         // a restored job cuts them where an uninterrupted one does.
-        String view = hasUpperBound(condition) && !type.equals("temporal")
-                ? "#time_batch(" + span.toMillis() + " milliseconds, 0L)" : "#time(" + span.toMillis() + " milliseconds)";
+        boolean batch = hasUpperBound(condition) && !type.equals("temporal");
+        String view = batch ? "#time_batch(" + span.toMillis() + " milliseconds, 0L)" : "#time(" + span.toMillis() + " milliseconds)";
+        if (batch) {
+            having = new ArrayList<>(having);
+            having.add("count(*) > 0"); // a window without events reports nothing
+        }
         b.append("\nfrom SecurityEvent(").append(Epl.and(eventFilter)).append(")").append(view).append('\n');
         if (!groupKeys.isEmpty()) {
             b.append("group by ").append(String.join(", ", groupKeys)).append('\n');

@@ -52,6 +52,26 @@ final class SigmaTestRules {
         return r.refused().get(0);
     }
 
+    /** The shared data directory: system property {@code vigil.shared.data} (set by the pom), else ../../shared/data. */
+    static java.nio.file.Path sharedData() {
+        String configured = System.getProperty("vigil.shared.data");
+        java.nio.file.Path dir = configured != null ? java.nio.file.Path.of(configured) : java.nio.file.Path.of("../../shared/data");
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new IllegalStateException("shared data not found at " + dir.toAbsolutePath() + "; set -Dvigil.shared.data");
+        }
+        return dir;
+    }
+
+    /** An event at {@code at} with the given fields (dotted names; bare names are Windows event data). */
+    static SecurityEvent event(Instant at, String id, Object... keyValues) {
+        SecurityEvent.Builder b = SecurityEvent.builder().timestamp(at).id(id);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            String k = (String) keyValues[i];
+            b.put(k.contains(".") ? k : "winlog.event_data." + k, keyValues[i + 1]);
+        }
+        return b.build();
+    }
+
     /** A Sysmon event of the given id on its own host, with raw event data. */
     static SecurityEvent sysmon(int id, String host, Map<String, Object> data) {
         return windows(SYSMON, id, host, data, T0);
