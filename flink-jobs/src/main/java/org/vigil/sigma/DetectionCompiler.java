@@ -35,6 +35,11 @@ final class DetectionCompiler {
         } else {
             conditions.add(String.valueOf(condition));
         }
+        // Parsed first, so an obsolete aggregation is reported as such rather than as the fields it names.
+        List<SigmaCondition> parsed = new ArrayList<>();
+        for (String c : conditions) {
+            parsed.add(SigmaCondition.parse(c));
+        }
         List<String> variants = new ArrayList<>();
         for (FieldMapping.Variant variant : source.variants()) {
             Map<String, String> identifiers = new LinkedHashMap<>();
@@ -44,8 +49,8 @@ final class DetectionCompiler {
                 }
             }
             List<String> alternatives = new ArrayList<>();
-            for (String c : conditions) {
-                alternatives.add(SigmaCondition.parse(c).toEpl(identifiers));
+            for (SigmaCondition c : parsed) {
+                alternatives.add(c.toEpl(identifiers));
             }
             List<String> terms = new ArrayList<>(where(variant, alias));
             terms.add(Epl.or(alternatives));
@@ -54,7 +59,10 @@ final class DetectionCompiler {
         return Epl.or(variants);
     }
 
-    /** The variant's exact conditions: numbers compared as numbers (indexable), text ignoring case. */
+    /**
+     * The variant's conditions: exact equalities (the normalisers spell channels and datasets canonically), so
+     * Esper's filter indexes can serve them and rules of one log source share the lookup.
+     */
     static List<String> where(FieldMapping.Variant variant, String alias) {
         List<String> terms = new ArrayList<>();
         for (Map.Entry<String, List<Object>> c : variant.where().entrySet()) {
@@ -67,10 +75,10 @@ final class DetectionCompiler {
                 } else if (type == FieldType.STRING_LIST) {
                     values.add(Epl.literal(String.valueOf(v)) + " in (" + field + ")");
                 } else {
-                    values.add(Epl.call("eq", field, Epl.literal(String.valueOf(v).toLowerCase(Locale.ROOT)), "false"));
+                    values.add(Epl.literal(String.valueOf(v)));
                 }
             }
-            if (type == FieldType.LONG) {
+            if (type != FieldType.STRING_LIST) {
                 terms.add(field + (values.size() == 1 ? " = " + values.get(0) : " in (" + String.join(", ", values) + ")"));
             } else {
                 terms.add(Epl.or(values));
