@@ -20,7 +20,10 @@ public enum SigmaRefusal {
     DEPRECATED_AGGREGATION("deprecated_aggregation"),
     /** A correlation type or shape Vigil does not run (value_percentile, counting over another correlation). */
     UNSUPPORTED_CORRELATION("unsupported_correlation"),
-    /** A correlation condition with an upper bound (lt, lte, eq, neq), which only the end of a window could decide. */
+    /**
+     * A temporal correlation with an upper bound on the number of rules (lt, lte, eq, neq): Vigil reports as soon as
+     * the rules have matched. (Counting correlations with an upper bound are decided per closed window instead.)
+     */
     UPPER_BOUND_CONDITION("upper_bound_condition"),
     /** No group-by field of a correlation maps to one Vigil event field that state can be partitioned by. */
     GROUP_BY_NOT_PARTITIONABLE("group_by_not_partitionable"),

@@ -88,6 +88,8 @@ class SigmaRefusalTest {
                 SigmaRefusal.GROUP_BY_NOT_PARTITIONABLE, "CommandLine (winlog.event_data.CommandLine, not a partition field)");
         refused(base + "---\n" + correlation.replace("missing_rule", "base_rule").replace("event_count", "value_percentile"),
                 SigmaRefusal.UNSUPPORTED_CORRELATION, "value_percentile");
+        refused(base + "---\n" + correlation.replace("missing_rule", "base_rule").replace("event_count", "temporal")
+                .replace("gte: 3", "lt: 2"), SigmaRefusal.UPPER_BOUND_CONDITION, "upper bound");
     }
 
     @Test
