@@ -410,6 +410,10 @@ final class CorrelationCompiler {
             b.append("insert into ").append(stream).append('\n');
         }
         b.append("select window(*) as events, ").append(aggregate).append(" as ").append(column);
+        if (stream != null) {
+            // Esper hands a stream inserted into to every partition of the context: the key keeps matches in theirs.
+            b.append(", partitionKey as partitionKey");
+        }
         selectGroups.forEach(g -> b.append(", ").append(g));
         // A lower bound holds as soon as it holds: a sliding window reports it at once. An upper bound (fewer than N)
         // can only be decided when a window has closed: consecutive windows of the timespan, aligned to the epoch so
@@ -458,7 +462,10 @@ final class CorrelationCompiler {
             Source s = sources.get(i);
             String tag = "t" + i;
             List<String> filter = new ArrayList<>();
-            if (!s.isStage()) {
+            if (s.isStage()) {
+                // An inner correlation's matches reach every partition; only this partition's count.
+                filter.add("partitionKey = context.key1");
+            } else {
                 filter.add(s.filter());
             }
             for (Map.Entry<String, List<String>> g : groupExprs.entrySet()) {
@@ -492,6 +499,7 @@ final class CorrelationCompiler {
             }
             List<String> cols = new ArrayList<>();
             cols.add("{" + String.join(", ", evidence) + "} as events");
+            cols.add("t0.partitionKey as partitionKey");
             for (Map.Entry<String, List<String>> g : groupExprs.entrySet()) {
                 cols.add(groupKey(sources.get(0), g.getValue().get(0), "t0") + " as " + groupColumns.get(g.getKey()));
             }

@@ -81,6 +81,9 @@ class SigmaCorrelationTest {
                 .as("nine failures are not ten").isEmpty();
         assertThat(run(rule, with(failures(10, T0, s30, "alice", "dc1"), logon(4624, tenth.plusSeconds(60), "bob", "dc1", "ws-1"))))
                 .as("the success of another user").isEmpty();
+        assertThat(run(rule, with(failures(10, T0, s30, "alice", "dc1"), logon(4625, T0.minusSeconds(5), "bob", "dc1", "ws-1"),
+                logon(4624, tenth.plusSeconds(60), "bob", "dc1", "ws-1"))))
+                .as("the success of another user already seen: the inner count stays in its partition").isEmpty();
         assertThat(run(rule, with(failures(10, T0, s30, "alice", "dc1"), logon(4624, T0.minusSeconds(1), "alice", "dc1", "ws-1"))))
                 .as("the success before the failures: wrong order").isEmpty();
         assertThat(run(rule, with(failures(10, T0, s30, "alice", "dc1"), logon(4624, tenth.plus(Duration.ofMinutes(10)), "alice", "dc1", "ws-1"))))
