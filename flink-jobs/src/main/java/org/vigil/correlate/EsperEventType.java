@@ -22,6 +22,14 @@ public final class EsperEventType {
     /** The {@link SecurityEvent} itself, so alerts can carry their evidence. */
     public static final String ORIGINAL = "vigilEvent";
 
+    /**
+     * A Windows event's raw event data ({@code winlog.event_data.*}) as one map, read as {@code winlog.event_data('Name')}:
+     * Sigma's Windows rules name event data fields as the log writes them, and these are too many to declare one by one.
+     */
+    public static final String EVENT_DATA = "winlog.event_data";
+    private static final String EVENT_DATA_PREFIX = EVENT_DATA + ".";
+    private static final String[] EVENT_DATA_PATH = EVENT_DATA.split("\\.");
+
     /** Each schema field's dotted name split once, since every event passes through {@link #toEsper}. */
     private static final Map<String, String[]> PATHS = new HashMap<>();
 
@@ -40,6 +48,7 @@ public final class EsperEventType {
         for (Map.Entry<String, FieldType> f : EventSchema.fields().entrySet()) {
             putNested(root, PATHS.get(f.getKey()), f.getValue().esperType());
         }
+        putNested(root, EVENT_DATA_PATH, Map.class);
         return root;
     }
 
@@ -49,9 +58,16 @@ public final class EsperEventType {
         root.put(TIMESTAMP, event.timestampMillis());
         root.put(PARTITION_KEY, partitionKey);
         root.put(ORIGINAL, event);
+        Map<String, Object> eventData = null;
         for (Map.Entry<String, Object> f : event.fields().entrySet()) {
             FieldType type = EventSchema.typeOf(f.getKey());
             if (type == null) {
+                if (f.getKey().startsWith(EVENT_DATA_PREFIX)) {
+                    if (eventData == null) {
+                        eventData = new HashMap<>();
+                    }
+                    eventData.put(f.getKey().substring(EVENT_DATA_PREFIX.length()), f.getValue());
+                }
                 continue;
             }
             Object value = f.getValue();
@@ -59,6 +75,9 @@ public final class EsperEventType {
                 value = list.stream().map(String::valueOf).toArray(String[]::new);
             }
             putNested(root, PATHS.get(f.getKey()), value);
+        }
+        if (eventData != null) {
+            putNested(root, EVENT_DATA_PATH, eventData);
         }
         return root;
     }

@@ -14,6 +14,7 @@ import com.espertech.esper.compiler.client.EPCompilerProvider;
 import java.io.IOException;
 import org.vigil.rules.RuleDefinition;
 import org.vigil.rules.RuleException;
+import org.vigil.sigma.SigmaMatch;
 
 /**
  * Compiles Vigil's base module (the event type's {@code PerEntity} context) and rule modules with Esper,
@@ -46,6 +47,8 @@ public final class RuleCompiler {
     public static Configuration configuration() {
         Configuration c = new Configuration();
         c.getCommon().addEventType(EsperEventType.NAME, EsperEventType.definition());
+        // Converted Sigma rules test values through SigmaMatch (case-insensitive, false for absent fields).
+        c.getCommon().addImport(SigmaMatch.class);
         c.getRuntime().getThreading().setInternalTimerEnabled(false);
         c.getCompiler().getByteCode().setAllowSubscriber(false);
         return c;

@@ -30,6 +30,8 @@ public final class EventSchema {
         f.put("event.provider", FieldType.STRING);
         f.put("event.severity", FieldType.LONG);
         f.put("event.original", FieldType.STRING);
+        // The log message (Windows' rendered message, syslog text): what Sigma keyword searches read.
+        f.put("message", FieldType.STRING);
         f.put("source.ip", FieldType.STRING);
         f.put("source.port", FieldType.LONG);
         f.put("source.domain", FieldType.STRING);

@@ -20,11 +20,13 @@ import org.vigil.event.DeadLetterReason;
 
 /**
  * Reads the records of one recorded event file with the line each starts on: one record per line (JSON lines or
- * raw log lines, handed on as the line's bytes), or the elements of a JSON array (the exact bytes of each element,
- * so a record has the same content id as in JSON lines). Gzip-compressed files are read transparently.
+ * raw log lines, handed on as the line's bytes), the elements of a JSON array (the exact bytes of each element,
+ * so a record has the same content id as in JSON lines), or concatenated JSON documents spread over several lines
+ * each, as evtx converters write them (the exact bytes of each document). Gzip-compressed files are read
+ * transparently.
  *
- * <p>Lines are streamed; a JSON array file is read into memory whole (decompressed), to cut out each element's
- * bytes. Blank lines are not records. A line longer than the record limit, or a JSON array that breaks off, becomes
+ * <p>Lines are streamed; a JSON array file and a file of concatenated documents are read into memory whole
+ * (decompressed), to cut out each element's bytes. Blank lines are not records. A line longer than the record limit, or a JSON array that breaks off, becomes
  * a refused record, so it is reported as a dead letter rather than lost.
  */
 final class RecordFileReader implements Iterator<RecordFileReader.Record>, Closeable {
@@ -41,10 +43,10 @@ final class RecordFileReader implements Iterator<RecordFileReader.Record>, Close
     private Record next;
     private long recordsRead;
 
-    private RecordFileReader(InputStream in, int maxRecordBytes, boolean isArray) throws IOException {
+    private RecordFileReader(InputStream in, int maxRecordBytes, boolean isArray, boolean isConcatenated) throws IOException {
         this.in = in;
         this.maxRecordBytes = maxRecordBytes;
-        this.array = isArray ? new ArrayElements(in.readAllBytes()) : null;
+        this.array = isArray || isConcatenated ? new ArrayElements(in.readAllBytes(), isArray) : null;
     }
 
     /** Opens {@code file}, detecting gzip and JSON arrays from its first bytes. */
@@ -55,7 +57,8 @@ final class RecordFileReader implements Iterator<RecordFileReader.Record>, Close
             boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
             raw.reset();
             InputStream in = gzip ? new BufferedInputStream(new GZIPInputStream(raw, PEEK_BYTES), PEEK_BYTES) : raw;
-            return new RecordFileReader(in, maxRecordBytes, startsJsonArray(in));
+            boolean isArray = startsJsonArray(in);
+            return new RecordFileReader(in, maxRecordBytes, isArray, !isArray && startsMultiLineDocument(in));
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
@@ -77,6 +80,42 @@ final class RecordFileReader implements Iterator<RecordFileReader.Record>, Close
             }
             i = skipBlanks(head, i + 1);
             return i < head.length && (head[i] == '{' || head[i] == ']');
+        } finally {
+            in.reset();
+        }
+    }
+
+    /**
+     * Whether the text starts with a JSON object that runs over more than one line: pretty-printed documents, one
+     * after the other. A JSON-lines file's first object ends on its first line, a broken one is left to the line
+     * reader, which reports it as the dead letter of its line.
+     */
+    private static boolean startsMultiLineDocument(InputStream in) throws IOException {
+        in.mark(PEEK_BYTES);
+        try {
+            byte[] head = in.readNBytes(PEEK_BYTES);
+            int i = head.length >= 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb && (head[2] & 0xff) == 0xbf ? 3 : 0;
+            i = skipBlanks(head, i);
+            if (i >= head.length || head[i] != '{') {
+                return false;
+            }
+            int firstLineEnd = i;
+            while (firstLineEnd < head.length && head[firstLineEnd] != '\n') {
+                firstLineEnd++;
+            }
+            if (firstLineEnd >= head.length) {
+                return false;
+            }
+            try (JsonParser parser = JSON.createParser(head)) {
+                parser.nextToken();
+                parser.skipChildren();
+                // The first object closes after its first line: documents spread over lines.
+                return parser.currentLocation().getByteOffset() > firstLineEnd;
+            } catch (JsonProcessingException e) {
+                // Cut off by the peek (a document longer than it) still means it spans lines; anything else is
+                // broken JSON, which the line reader reports.
+                return e.getMessage() != null && e.getMessage().contains("end-of-input");
+            }
         } finally {
             in.reset();
         }
@@ -167,16 +206,23 @@ final class RecordFileReader implements Iterator<RecordFileReader.Record>, Close
         in.close();
     }
 
-    /** The elements of a JSON array held in memory, each cut out as the exact bytes the file has. */
+    /**
+     * The elements of a JSON array, or the documents of concatenated JSON, held in memory, each cut out as the exact
+     * bytes the file has.
+     */
     private static final class ArrayElements {
         private final byte[] text;
         private final JsonParser parser;
+        private final boolean inArray;
         private boolean done;
 
-        ArrayElements(byte[] text) throws IOException {
+        ArrayElements(byte[] text, boolean inArray) throws IOException {
             this.text = text;
+            this.inArray = inArray;
             this.parser = JSON.createParser(text);
-            parser.nextToken(); // the opening '[' seen by startsJsonArray
+            if (inArray) {
+                parser.nextToken(); // the opening '[' seen by startsJsonArray
+            }
         }
 
         Record next() throws IOException {
@@ -187,7 +233,11 @@ final class RecordFileReader implements Iterator<RecordFileReader.Record>, Close
             try {
                 JsonToken token = parser.nextToken();
                 line = parser.currentTokenLocation().getLineNr();
-                if (token == JsonToken.END_ARRAY) {
+                if (!inArray && token == null) {
+                    done = true;
+                    return null;
+                }
+                if (inArray && token == JsonToken.END_ARRAY) {
                     done = true;
                     if (parser.nextToken() != null) {
                         return new Record(parser.currentTokenLocation().getLineNr(), new byte[0],
@@ -204,7 +254,8 @@ final class RecordFileReader implements Iterator<RecordFileReader.Record>, Close
                 long at = e.getLocation() == null ? line : e.getLocation().getLineNr();
                 int from = (int) Math.max(0, Math.min(text.length, parser.currentTokenLocation().getByteOffset()));
                 byte[] rest = Arrays.copyOfRange(text, from, Math.min(text.length, from + 64 * 1024));
-                return new Record(at, rest, DeadLetterReason.INVALID_JSON, "the JSON array breaks off: "
+                return new Record(at, rest, DeadLetterReason.INVALID_JSON, (inArray ? "the JSON array" : "the JSON document")
+                        + " breaks off: "
                         + e.getOriginalMessage().replaceAll("\\s+", " ") + "; the rest of the file is not read");
             }
         }

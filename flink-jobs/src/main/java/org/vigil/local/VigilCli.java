@@ -13,7 +13,10 @@ import org.vigil.rules.RuleLoader;
 import org.vigil.rules.RulePackLint;
 import org.vigil.taxii.TaxiiCommand;
 
-/** The {@code bin/vigil} command line: {@code local}, {@code rules validate|test|deploy}, {@code backtest}, {@code intel load} and {@code taxii}. */
+/**
+ * The {@code bin/vigil} command line: {@code local}, {@code rules validate|test|deploy}, {@code backtest}, {@code intel load},
+ * {@code sigma convert} and {@code taxii}.
+ */
 public final class VigilCli {
     private static final String USAGE = """
             usage: vigil <command> [options]
@@ -36,6 +39,9 @@ public final class VigilCli {
               intel load --kind assets|botnet|iocs|vulns FILE [--check] [--replace] [--bootstrap-servers HOSTS]
                     validate a reference-data file (CSV or JSON) and publish it to its compacted topic;
                     see vigil intel --help
+              sigma convert FILE|DIR... --out DIR [--mapping FILE] [--verification POLICY]
+                    compile Sigma detection and correlation rules into Vigil rule files; what cannot be expressed
+                    exactly is refused with the reason (see vigil sigma --help)
               taxii --config FILE [--port P] [--insecure-http] | --fixture FILE [--port P] | hash-password | new-token
                     run the TAXII 2.1 server for NCSC (HTTPS, persisted collections, the feed topic ingested) or
                     serve a reference-server data file read-only; see vigil taxii --help
@@ -57,6 +63,9 @@ public final class VigilCli {
         }
         if (!a.isEmpty() && a.get(0).equals("backtest")) {
             return Backtest.run(a.subList(1, a.size()), System.out, System.err);
+        }
+        if (!a.isEmpty() && a.get(0).equals("sigma")) {
+            return new SigmaCommand(System.out, System.err).run(a.subList(1, a.size()));
         }
         if (!a.isEmpty() && a.get(0).equals("intel")) {
             return new IntelCommand(System.out, System.err).run(a.subList(1, a.size()));

@@ -114,4 +114,39 @@ class RecordFileReaderTest {
         }
         return records;
     }
+
+    @Test
+    void readsConcatenatedPrettyPrintedDocumentsAsEvtxConvertersWriteThem() throws Exception {
+        String first = "{\n  \"Event\": {\n    \"System\": {\"EventID\": 4625}\n  }\n}";
+        String second = "{\n  \"Event\": {\"System\": {\"EventID\": 4624}}\n}";
+        Path file = write("evtx.json", first + "\n" + second + "\n\n");
+
+        List<RecordFileReader.Record> records = readAll(file, 1024);
+
+        assertThat(records).extracting(RecordFileReader.Record::line).containsExactly(1L, 6L);
+        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly(first, second);
+        assertThat(records).allSatisfy(r -> assertThat(r.refused()).isNull());
+    }
+
+    @Test
+    void reportsWhereAConcatenatedDocumentBreaksOff() throws Exception {
+        Path file = write("cut.json", "{\n  \"a\": 1\n}\n{\n  \"b\": \n");
+
+        List<RecordFileReader.Record> records = readAll(file, 1024);
+
+        assertThat(records).hasSize(2);
+        assertThat(records.get(0).refused()).isNull();
+        assertThat(records.get(1).refused()).isEqualTo(DeadLetterReason.INVALID_JSON);
+        assertThat(records.get(1).message()).contains("JSON document breaks off");
+    }
+
+    @Test
+    void jsonLinesStayOneRecordPerLineEvenWithABrokenLine() throws Exception {
+        Path file = write("lines.json", "{\"a\": 1}\n{\"b\": \n{\"c\": 3}\n");
+
+        List<RecordFileReader.Record> records = readAll(file, 1024);
+
+        assertThat(records).extracting(RecordFileReader.Record::line).containsExactly(1L, 2L, 3L);
+        assertThat(records.get(1).value()).asString().isEqualTo("{\"b\": ");
+    }
 }
