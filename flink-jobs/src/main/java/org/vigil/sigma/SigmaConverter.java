@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vigil.rules.Suppression;
 
 /**
  * Converts Sigma detection and correlation rules into Vigil rule files: a detection rule no correlation refers to
@@ -120,6 +121,10 @@ public final class SigmaConverter {
 
     private Converted correlation(SigmaDocument d, Map<String, SigmaDocument> byReference) throws SigmaException {
         CorrelationCompiler.Compiled compiled = correlations.compile(d, byReference);
+        if (compiled.timespan().compareTo(Suppression.MAX_PERIOD) > 0) {
+            throw new SigmaException(SigmaRefusal.TIMESPAN_OVER_A_DAY, "timespan " + compiled.timespan()
+                    + " is longer than a day; Vigil reports a correlation once per timespan with @suppress, at most PT24H");
+        }
         RuleHeader header = RuleHeader.of(d, compiled.detectionDocs(), fallbackAttack);
         List<String> perColumns = new ArrayList<>(compiled.groupColumns().values());
         String suppress = compiled.timespan() + (perColumns.isEmpty() ? "" : " per " + String.join(", ", perColumns));

@@ -25,6 +25,11 @@ public enum SigmaRefusal {
      * the rules have matched. (Counting correlations with an upper bound are decided per closed window instead.)
      */
     UPPER_BOUND_CONDITION("upper_bound_condition"),
+    /**
+     * A correlation timespan over a day: Vigil reports a correlation once per timespan through {@code @suppress}, whose
+     * period is at most a day (the verify stage remembers an alert's verification that long).
+     */
+    TIMESPAN_OVER_A_DAY("timespan_over_a_day"),
     /** No group-by field of a correlation maps to one Vigil event field that state can be partitioned by. */
     GROUP_BY_NOT_PARTITIONABLE("group_by_not_partitionable"),
     /** A correlation names a rule that is not among the converted files. */

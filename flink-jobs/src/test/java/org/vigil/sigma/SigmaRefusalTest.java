@@ -90,6 +90,8 @@ class SigmaRefusalTest {
                 SigmaRefusal.UNSUPPORTED_CORRELATION, "value_percentile");
         refused(base + "---\n" + correlation.replace("missing_rule", "base_rule").replace("event_count", "temporal")
                 .replace("gte: 3", "lt: 2"), SigmaRefusal.UPPER_BOUND_CONDITION, "upper bound");
+        refused(base + "---\n" + correlation.replace("missing_rule", "base_rule").replace("timespan: 5m", "timespan: 2d"),
+                SigmaRefusal.TIMESPAN_OVER_A_DAY, "PT48H");
     }
 
     @Test
