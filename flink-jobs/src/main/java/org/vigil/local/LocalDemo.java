@@ -52,6 +52,10 @@ public final class LocalDemo {
                     + "; rules " + config.get(VigilOptions.RULES_TOPIC) + " (bin/vigil rules deploy --bootstrap-servers "
                     + stack.kafka().bootstrapServers() + " --wait)");
 
+            LocalTaxii taxii = LocalTaxii.start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(taxii::close, "vigil-taxii-shutdown"));
+            out.println("  TAXII 2.1:      " + taxii.banner());
+
             // Reference data before the job starts: the job preloads it, so the drill's first events are enriched.
             Instant drillStart = Instant.now().minus(Duration.ofMinutes(15)).truncatedTo(ChronoUnit.SECONDS);
             out.println("  reference data: " + DemoReferenceData.publish(config, drillStart) + " (bin/vigil intel load"
@@ -98,8 +102,10 @@ public final class LocalDemo {
                 seen.values().forEach(a -> found.add(a.at("/rule/id").asText() + "@" + a.at("/vigil/entity/value").asText()));
                 if (exitAfterDemo && found.containsAll(expected)) {
                     summary(expected, found, started);
+                    taxiiSummary(taxii);
                     deadLetterSummary(stack, config, records);
                     job.cancel().get();
+                    taxii.close();
                     return 0;
                 }
                 Thread.sleep(1000);
@@ -111,6 +117,7 @@ public final class LocalDemo {
             out.println("vigil local: timed out after " + timeout.toSeconds() + " s before every expected alert arrived;"
                     + " see the log above and the Flink job's exceptions");
             job.cancel().get();
+            taxii.close();
             return 1;
         }
     }
@@ -125,6 +132,19 @@ public final class LocalDemo {
                 + asset.path("security_level").asText() + ", " + asset.path("criticality").asText() + ")"
                 + (alert.at("/vigil/botnet/family").isMissingNode() ? "" : "  botnet=" + alert.at("/vigil/botnet/family").asText()
                         + " list " + alert.at("/vigil/botnet/list_version").asText());
+    }
+
+    /** What the TAXII collection serves: the verified alerts' objects, once the feed's transaction has committed. */
+    private void taxiiSummary(LocalTaxii taxii) throws Exception {
+        Map<String, Integer> byType = Map.of();
+        for (int i = 0; i < 20 && !byType.containsKey("sighting"); i++) {
+            byType = taxii.objectsByType();
+            if (!byType.containsKey("sighting")) {
+                Thread.sleep(500); // the feed's transaction commits with the next checkpoint
+            }
+        }
+        out.println("vigil local: TAXII collection serves " + byType.values().stream().mapToInt(Integer::intValue).sum()
+                + " STIX objects of the verified alerts " + byType);
     }
 
     private void summary(Set<String> expected, Set<String> found, long started) {
