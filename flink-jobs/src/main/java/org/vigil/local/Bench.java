@@ -53,9 +53,10 @@ public final class Bench {
                                [--checkpoint-interval PT2S] [--max-lag N] [--seed N]
 
             Starts Kafka and Elasticsearch on loopback, runs the correlator job (checkpoints on, out-of-orderness
-            PT1S, the rules of --rules) on a Flink MiniCluster of 2 slots, and produces Windows logons, Suricata
-            flows and alerts, web access lines and firewall events, about 1% of them complete attacks (brute force
-            then success, port scan, IDS burst, web injection), each from its own source address.
+            PT1S, the rules of --rules) on a Flink MiniCluster of 2 slots and, once the job has completed a
+            checkpoint, produces Windows logons, Suricata flows and alerts, web access lines and firewall events,
+            about 1% of them complete attacks (brute force then success, port scan, IDS burst, web injection), each
+            from its own source address.
 
               --rate N|max      events per second to produce, or as fast as the job takes them (default max:
                                 production stays about three checkpoint intervals of the job's rate ahead of it)
@@ -78,6 +79,7 @@ public final class Bench {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration ALERT_WAIT = Duration.ofSeconds(30);
     private static final int TRICKLE_EPS = 500;
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
 
     /** What to run. {@code rate} null means as fast as the job takes events. */
     record Options(Long rate, Duration duration, Duration warmup, Path rules, Duration checkpointInterval, Long maxLag,
@@ -196,6 +198,18 @@ public final class Bench {
              IndexPoller poller = new IndexPoller(index, ledger)) {
             generator.meter = meter;
             generator.start();
+            // The job's tasks start (Esper compiles every rule, RocksDB opens) while a trickle flows; the warm-up at
+            // the requested rate begins once the job has committed its first checkpoint, so the window does not
+            // measure a backlog left over from the job's start.
+            long startDeadline = System.currentTimeMillis() + STARTUP_TIMEOUT.toMillis();
+            while (meter.committed() == 0) {
+                if (System.currentTimeMillis() > startDeadline) {
+                    throw new IllegalStateException("the job committed no checkpoint within " + STARTUP_TIMEOUT + "; see the log");
+                }
+                checkRunning(flink, jobId);
+                Thread.sleep(100);
+            }
+            generator.startRate();
             long t0 = System.currentTimeMillis();
             long windowStart = t0 + o.warmup().toMillis();
             long windowEnd = windowStart + o.duration().toMillis();
@@ -350,6 +364,7 @@ public final class Bench {
         private final long checkpointMillis;
         private final AtomicReference<Exception> failure = new AtomicReference<>();
         volatile ResourceMeter meter;
+        private volatile boolean rateStarted;
         private volatile boolean attacks = true;
         private volatile boolean running = true;
         private volatile long attacksSentAt = -1;
@@ -381,8 +396,14 @@ public final class Bench {
                 long start = System.nanoTime();
                 long sentAtPhase = 0;
                 boolean trickling = false;
+                boolean atRate = false;
                 while (running) {
                     long sent = produced.get();
+                    if (rateStarted && !atRate) {
+                        atRate = true;
+                        start = System.nanoTime();
+                        sentAtPhase = sent;
+                    }
                     if (!attacks && !trickling && !mix.attacksPending()) {
                         // Every attack event is out: from here on only enough benign traffic to move the watermark.
                         trickling = true;
@@ -391,7 +412,7 @@ public final class Bench {
                         start = System.nanoTime();
                         sentAtPhase = sent;
                     }
-                    long perSecond = trickling ? TRICKLE_EPS : rate == null ? -1 : rate;
+                    long perSecond = trickling || !atRate ? TRICKLE_EPS : rate == null ? -1 : rate;
                     if (perSecond > 0) {
                         long due = (System.nanoTime() - start) * perSecond / 1_000_000_000L;
                         if (sent - sentAtPhase >= due) {
@@ -399,7 +420,12 @@ public final class Bench {
                             continue;
                         }
                     } else if (sent - meter.committed() > lagBound()) {
-                        Thread.sleep(5);
+                        BenchEventMix.Event attackEvent = mix.nextDueAttackEvent(System.currentTimeMillis());
+                        if (attackEvent != null) {
+                            send(attackEvent);
+                        } else {
+                            Thread.sleep(5);
+                        }
                         continue;
                     }
                     if (!attacks) {
@@ -424,7 +450,8 @@ public final class Bench {
             if (maxLag != null) {
                 return maxLag;
             }
-            return Math.max(20_000, (long) (meter.recentRate() * 3 * checkpointMillis / 1000));
+            // Bounded above too: the job's first commits, over records read before its first checkpoint, overstate its rate.
+            return Math.max(20_000, Math.min(200_000, (long) (meter.recentRate() * 3 * checkpointMillis / 1000)));
         }
 
         private void send(BenchEventMix.Event e) {
@@ -450,6 +477,11 @@ public final class Bench {
                 });
             }
             produced.incrementAndGet();
+        }
+
+        /** From now on at the requested rate (until then a trickle while the job starts). */
+        void startRate() {
+            rateStarted = true;
         }
 
         void stopAttacks() {

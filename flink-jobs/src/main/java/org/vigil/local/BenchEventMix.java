@@ -103,11 +103,26 @@ public final class BenchEventMix {
         return !due.isEmpty();
     }
 
+    /** Events of started attacks not produced yet. */
+    int attackEventsDue() {
+        return due.size();
+    }
+
     /** Attacks started since the last call, oldest first. */
     public List<Attack> drainStartedAttacks() {
         List<Attack> out = List.copyOf(started);
         started.clear();
         return out;
+    }
+
+    /**
+     * The next attack event if one is due at {@code nowMillis}, else null: while production is held back, attacks
+     * under way still get their events on time (a scan whose probes straddled a long pause would fall out of its
+     * rule's one-minute window).
+     */
+    public Event nextDueAttackEvent(long nowMillis) {
+        Due head = due.peek();
+        return head != null && head.dueMillis <= nowMillis ? next(nowMillis) : null;
     }
 
     /** The next event, timed {@code nowMillis}: an attack event that is due, or a benign one. */

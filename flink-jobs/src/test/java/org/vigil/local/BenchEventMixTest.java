@@ -23,7 +23,7 @@ import org.vigil.rules.RulePaths;
  */
 class BenchEventMixTest {
     private static final long T0 = 1_772_438_400_000L; // 2026-03-02T08:00:00Z
-    private static final int EVENTS = 50_000;
+    private static final int EVENTS = 30_000;
 
     @Test
     void everyAttackAlertsOnceWithItsRuleAndTheBenignTrafficNever() throws Exception {
@@ -47,8 +47,8 @@ class BenchEventMixTest {
             }
         }
         assertThat(BenchEventMix.TOPICS).allMatch(t -> !t.isEmpty());
-        // About 1%: a little under it here, as the attacks under way at the end (a second of 2.5 s) are not all out.
-        assertThat(attackEvents / (double) EVENTS).isBetween(0.0075, 0.011);
+        // About 1%, counting the events of the attacks still under way at the end.
+        assertThat((attackEvents + mix.attackEventsDue()) / (double) EVENTS).isBetween(0.0095, 0.0105);
         assertThat(attacks).extracting(BenchEventMix.Attack::kind).containsAll(List.of(BenchEventMix.AttackKind.values()));
         assertThat(attacks).extracting(BenchEventMix.Attack::entity).doesNotHaveDuplicates();
 
@@ -71,7 +71,7 @@ class BenchEventMixTest {
             }
         }
         // Only attacks whose completing event was drawn: the last ones may still have been under way.
-        assertThat(completed).hasSizeGreaterThan(30);
+        assertThat(completed).hasSizeGreaterThanOrEqualTo(12);
         assertThat(alerts.keySet()).containsExactlyInAnyOrderElementsOf(completed);
         assertThat(alerts.values()).allMatch(n -> n == 1);
     }
