@@ -81,6 +81,18 @@ public final class KafkaConnectors {
                 .build();
     }
 
+    /** The parser of the event source: each topic's configured format (others auto-detected), size and skew limits. */
+    public static EventParser eventParser(VigilConfig config) {
+        EventParser.Builder parser = EventParser.builder()
+                .defaultFormat(EventFormat.AUTO)
+                .maxRecordBytes(config.integer(VigilOptions.MAX_RECORD_BYTES))
+                .maxFutureSkew(config.duration(VigilOptions.MAX_FUTURE_SKEW));
+        for (Map.Entry<String, String> tf : config.pairs(VigilOptions.EVENT_TOPIC_FORMATS).entrySet()) {
+            parser.topicFormat(tf.getKey(), EventFormat.fromConfigName(tf.getValue()));
+        }
+        return parser.build();
+    }
+
     /** Rules change at run time unless the rules topic is unset or the job is a bounded run (a backfill). */
     private static boolean hotDeploy(VigilConfig config, boolean bounded) {
         return !bounded && config.get(VigilOptions.RULES_TOPIC) != null;
@@ -106,13 +118,6 @@ public final class KafkaConnectors {
 
     /** The event source; {@code bounded} stops at the offsets that are latest when the job starts (backfills, tests). */
     public static KafkaSource<ParseResult> eventSource(VigilConfig config, boolean bounded) {
-        EventParser.Builder parser = EventParser.builder()
-                .defaultFormat(EventFormat.AUTO)
-                .maxRecordBytes(config.integer(VigilOptions.MAX_RECORD_BYTES))
-                .maxFutureSkew(config.duration(VigilOptions.MAX_FUTURE_SKEW));
-        for (Map.Entry<String, String> tf : config.pairs(VigilOptions.EVENT_TOPIC_FORMATS).entrySet()) {
-            parser.topicFormat(tf.getKey(), EventFormat.fromConfigName(tf.getValue()));
-        }
         OffsetResetStrategy reset = switch (config.require(VigilOptions.STARTING_OFFSETS).toLowerCase(Locale.ROOT)) {
             case "earliest" -> OffsetResetStrategy.EARLIEST;
             case "latest" -> OffsetResetStrategy.LATEST;
@@ -123,7 +128,7 @@ public final class KafkaConnectors {
                 .setTopics(config.list(VigilOptions.EVENT_TOPICS))
                 .setGroupId(config.require(VigilOptions.KAFKA_GROUP_ID))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
-                .setDeserializer(new SocEventDeserializer(parser.build()))
+                .setDeserializer(new SocEventDeserializer(eventParser(config)))
                 .setProperties(config.kafkaClientProperties())
                 // The size check happens in the parser: let the consumer hand us over-size records.
                 .setProperty("max.partition.fetch.bytes", Integer.toString(Math.max(1 << 20, config.integer(VigilOptions.MAX_RECORD_BYTES) * 4)))

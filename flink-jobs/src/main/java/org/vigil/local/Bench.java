@@ -33,8 +33,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.vigil.event.EventFormat;
-import org.vigil.event.EventParser;
 import org.vigil.job.CorrelatorJob;
 import org.vigil.job.KafkaConnectors;
 import org.vigil.job.VigilConfig;
@@ -253,7 +251,7 @@ public final class Bench {
             double[] cores = cpuEnd.coresSince(cpuStart);
 
             out.println("vigil bench: measuring the baselines on the same " + produced.get() + " records...");
-            BenchBaselines baselines = new BenchBaselines(stack.kafka().bootstrapServers(), BenchEventMix.TOPICS, parser(config));
+            BenchBaselines baselines = new BenchBaselines(stack.kafka().bootstrapServers(), BenchEventMix.TOPICS, KafkaConnectors.eventParser(config));
             BenchBaselines.Rate raw = baselines.consumeAndParse();
             BenchBaselines.EsperRun esper = baselines.bareEsper(job.rules(), job.maxEvidence());
 
@@ -612,18 +610,6 @@ public final class Bench {
                     new ConfigEntry("message.timestamp.type", "LogAppendTime"), AlterConfigOp.OpType.SET)));
         }
         admin.incrementalAlterConfigs(ops).all().get();
-    }
-
-    /** The parser as the job's source builds it (KafkaConnectors.eventSource): the same formats per topic. */
-    public static EventParser parser(VigilConfig config) {
-        EventParser.Builder parser = EventParser.builder()
-                .defaultFormat(EventFormat.AUTO)
-                .maxRecordBytes(config.integer(VigilOptions.MAX_RECORD_BYTES))
-                .maxFutureSkew(config.duration(VigilOptions.MAX_FUTURE_SKEW));
-        for (Map.Entry<String, String> tf : config.pairs(VigilOptions.EVENT_TOPIC_FORMATS).entrySet()) {
-            parser.topicFormat(tf.getKey(), EventFormat.fromConfigName(tf.getValue()));
-        }
-        return parser.build();
     }
 
     private static String loadAverage() {

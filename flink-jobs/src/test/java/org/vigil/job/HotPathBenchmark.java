@@ -160,7 +160,7 @@ public class HotPathBenchmark {
 
     /** The parser as the job's source builds it from the default configuration. */
     static EventParser parser() {
-        return org.vigil.local.Bench.parser(VigilConfig.defaults());
+        return KafkaConnectors.eventParser(VigilConfig.defaults());
     }
 
     private static Collector<RoutedEvent> collector(List<RoutedEvent> into) {

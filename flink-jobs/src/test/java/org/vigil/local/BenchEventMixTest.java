@@ -28,7 +28,7 @@ class BenchEventMixTest {
     @Test
     void everyAttackAlertsOnceWithItsRuleAndTheBenignTrafficNever() throws Exception {
         BenchEventMix mix = new BenchEventMix(7);
-        var parser = Bench.parser(VigilConfig.defaults());
+        var parser = org.vigil.job.KafkaConnectors.eventParser(VigilConfig.defaults());
         List<BenchEventMix.Attack> attacks = new ArrayList<>();
         List<SecurityEvent> events = new ArrayList<>();
         int attackEvents = 0;
