@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.vigil.local.DemoScenario;
 import org.vigil.local.LocalStack;
 import org.vigil.rules.RulePaths;
-import org.vigil.sink.stix.StixSchemaValidator;
+import org.vigil.sink.stix.StixTestData;
+import org.vigil.sink.stix.StixValidator;
 
 /**
  * The correlator end to end on a real Kafka broker, a real Elasticsearch server and a Flink MiniCluster:
@@ -76,7 +77,7 @@ class CorrelatorJobIT {
                 .isEqualTo(DemoScenario.EXPLOIT_SOURCE);
         List<JsonNode> bundles = StackProbe.bundles(stack, config);
         assertThat(bundles).hasSize(verified.size());
-        StixSchemaValidator validator = StixSchemaValidator.fromSharedData();
+        StixValidator validator = StixTestData.validator();
         Set<String> sharedAlertIds = new TreeSet<>();
         for (JsonNode bundle : bundles) {
             assertThat(validator.problems(bundle)).as("STIX problems").isEmpty();
@@ -138,6 +139,7 @@ class CorrelatorJobIT {
                 .with(VigilOptions.DEADLETTER_TOPIC, defaultTopics ? "soc.deadletter" : run + ".deadletter")
                 .with(VigilOptions.KAFKA_TRANSACTIONAL_ID_PREFIX, "it-" + run)
                 .with(VigilOptions.OUT_OF_ORDERNESS, outOfOrderness)
+                .with(VigilOptions.SHARE_STIX_SCHEMAS, StixTestData.schemas().toString())
                 .with(VigilOptions.PARALLELISM, "2");
     }
 
