@@ -49,6 +49,7 @@ import org.vigil.rules.RuleLoader;
 import org.vigil.rules.RuleStatus;
 import org.vigil.share.InternalValueHandling;
 import org.vigil.share.SharingPolicy;
+import org.vigil.sink.stix.ShareAudit;
 import org.vigil.sink.stix.StixBundleMapper;
 import org.vigil.sink.stix.StixShare;
 import org.vigil.sink.stix.StixShareGate;
@@ -160,7 +161,8 @@ public final class CorrelatorJob {
             Source<PublishedRule, ?, ?> rules,
             Sink<RuleStatus> ruleStatus,
             Source<ReferenceUpdate, ?, ?> referenceData,
-            List<ReferenceRecord> initialReferenceData) {
+            List<ReferenceRecord> initialReferenceData,
+            Sink<ShareAudit> shareAudit) {
         public Connectors {
             initialReferenceData = initialReferenceData == null ? List.of() : List.copyOf(initialReferenceData);
             Objects.requireNonNull(events, "events");
@@ -177,7 +179,7 @@ public final class CorrelatorJob {
         public Connectors(Source<ParseResult, ?, ?> events, Sink<Alert> alertIndex, Sink<StixShare> ncscFeed,
                           Sink<DeadLetter> deadLetters, Sink<SecurityEvent> lateEvents,
                           Source<PublishedRule, ?, ?> rules, Sink<RuleStatus> ruleStatus) {
-            this(events, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus, null, List.of());
+            this(events, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus, null, List.of(), null);
         }
 
         /** Without hot deploy: the job runs the rules it starts with. */
@@ -189,7 +191,7 @@ public final class CorrelatorJob {
         /** The same connectors with another event source (tests wrap it). */
         public Connectors withEvents(Source<ParseResult, ?, ?> otherEvents) {
             return new Connectors(otherEvents, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus,
-                    referenceData, initialReferenceData);
+                    referenceData, initialReferenceData, shareAudit);
         }
 
         /**
@@ -198,7 +200,13 @@ public final class CorrelatorJob {
          */
         public Connectors withReferenceData(Source<ReferenceUpdate, ?, ?> source, List<? extends ReferenceRecord> initial) {
             return new Connectors(events, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus, source,
-                    List.copyOf(initial));
+                    List.copyOf(initial), shareAudit);
+        }
+
+        /** The same connectors with the audit index of shared STIX objects (null: no audit, e.g. backtests). */
+        public Connectors withShareAudit(Sink<ShareAudit> audit) {
+            return new Connectors(events, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus,
+                    referenceData, initialReferenceData, audit);
         }
     }
 
@@ -267,6 +275,9 @@ public final class CorrelatorJob {
                 .name("stix-share-gate")
                 .uid("stix-share-gate");
         shared.sinkTo(io.ncscFeed()).name("ncsc-stix-feed").uid("ncsc-stix-feed");
+        if (io.shareAudit() != null) {
+            shared.getSideOutput(StixShareGate.AUDIT).sinkTo(io.shareAudit()).name("share-audit-index").uid("share-audit-index");
+        }
         parsed.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
                 .union(events.getSideOutput(EnrichFunction.DEAD_LETTERS), shared.getSideOutput(StixShareGate.DEAD_LETTERS))
                 .sinkTo(io.deadLetters()).name("dead-letter-topic").uid("dead-letter-topic");

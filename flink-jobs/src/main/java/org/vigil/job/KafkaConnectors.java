@@ -22,6 +22,7 @@ import org.vigil.rules.RuleStatus;
 import org.vigil.sink.elasticsearch.ElasticsearchAlertSink;
 import org.vigil.sink.elasticsearch.ElasticsearchSinkOptions;
 import org.vigil.sink.stix.StixBundleSerializer;
+import org.vigil.sink.elasticsearch.ElasticsearchShareAuditSink;
 import org.vigil.sink.stix.StixShare;
 
 /** Builds the production source and sinks (Kafka, Elasticsearch) from configuration. */
@@ -46,7 +47,9 @@ public final class KafkaConnectors {
                 atLeastOnceSink(config, new LateEventKafkaSerializer(config.require(VigilOptions.LATE_TOPIC))),
                 hotDeploy(config, bounded) ? rulesSource(config) : null,
                 hotDeploy(config, bounded) ? ruleStatusSink(config) : null)
-                .withReferenceData(intel(config, bounded) ? referenceSource(config) : null, List.of());
+                .withReferenceData(intel(config, bounded) ? referenceSource(config) : null, List.of())
+                .withShareAudit(new ElasticsearchShareAuditSink(elasticsearchOptions(config).toBuilder()
+                        .index(config.require(VigilOptions.SHARE_AUDIT_INDEX)).build()));
     }
 
     /**

@@ -129,6 +129,9 @@ public final class VigilOptions {
             "share.stix-schemas", null,
             "the 'schemas' folder of the OASIS STIX 2.1 JSON schemas; set, every bundle is validated against them "
                     + "before it is shared");
+    public static final Option SHARE_AUDIT_INDEX = new Option(
+            "share.audit-index", "vigil-share-audit",
+            "Elasticsearch index of the audit records of shared STIX objects (what, when, to which collection)");
     public static final Option CHECKPOINT_INTERVAL = new Option(
             "checkpoint.interval", "PT10S", "checkpoint interval; also how often sinks commit");
     public static final Option PARALLELISM = new Option(
@@ -169,7 +172,7 @@ public final class VigilOptions {
             SHARE_MIN_RISK_SCORE, VIGILANCE_SHARE_MIN_RISK_SCORE, ELASTICSEARCH_HOSTS, ELASTICSEARCH_INDEX,
             ELASTICSEARCH_API_KEY, ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD, STIX_IDENTITY_NAME, STIX_TLP,
             SHARE_FIELDS, SHARE_INTERNAL_NETWORKS, SHARE_INTERNAL_USERS, SHARE_INTERNAL_ADDRESSES, SHARE_PSEUDONYM_KEY,
-            SHARE_STIX_SCHEMAS, CHECKPOINT_INTERVAL, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);
+            SHARE_STIX_SCHEMAS, SHARE_AUDIT_INDEX, CHECKPOINT_INTERVAL, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);
 
     static Duration duration(String text, Option option) {
         try {
