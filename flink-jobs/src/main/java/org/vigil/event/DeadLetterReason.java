@@ -24,6 +24,11 @@ public enum DeadLetterReason {
      * apply: no key, an unknown kind, or fields that are missing or invalid. The previous record under its key stays.
      */
     BAD_REFERENCE_RECORD("bad_reference_record"),
+    /**
+     * A STIX bundle of an alert to share that fails validation (OASIS schemas or reference and time checks): it is
+     * not sent to the NCSC; the record carries the alert id, the problems and the bundle.
+     */
+    INVALID_STIX("invalid_stix"),
     /** A bug in a normaliser; the record is kept so it can be replayed once fixed. */
     NORMALISER_ERROR("normaliser_error");
 

@@ -47,6 +47,13 @@ import org.vigil.event.SecurityEventTypeInfo;
 import org.vigil.rules.RuleDefinition;
 import org.vigil.rules.RuleLoader;
 import org.vigil.rules.RuleStatus;
+import org.vigil.share.InternalValueHandling;
+import org.vigil.share.SharingPolicy;
+import org.vigil.sink.stix.ShareAudit;
+import org.vigil.sink.stix.StixBundleMapper;
+import org.vigil.sink.stix.StixShare;
+import org.vigil.sink.stix.StixShareGate;
+import org.vigil.sink.stix.TlpMarking;
 import org.vigil.verify.RiskScore;
 import org.vigil.verify.VerifyFunction;
 import org.vigil.verify.VerifySettings;
@@ -70,9 +77,10 @@ public final class CorrelatorJob {
 
     /** What the job correlates and how patient it is with out-of-order input. */
     public record Settings(List<RuleDefinition> rules, Duration outOfOrderness, Duration idleTimeout, int maxEvidence,
-                           VerifySettings verify) {
+                           VerifySettings verify, StixShareGate shareGate) {
         public Settings {
             Objects.requireNonNull(verify, "verify");
+            Objects.requireNonNull(shareGate, "shareGate");
             rules = List.copyOf(rules);
             if (rules.isEmpty()) {
                 throw new IllegalArgumentException("rules must not be empty");
@@ -84,16 +92,43 @@ public final class CorrelatorJob {
             }
         }
 
-        /** Scoring and sharing as the options' defaults have them. */
+        /** Scoring, sharing policy and validation as the options' defaults have them. */
         public Settings(List<RuleDefinition> rules, Duration outOfOrderness, Duration idleTimeout, int maxEvidence) {
             this(rules, outOfOrderness, idleTimeout, maxEvidence, verifySettings(VigilConfig.defaults()));
+        }
+
+        /** The sharing policy and validation as the options' defaults have them. */
+        public Settings(List<RuleDefinition> rules, Duration outOfOrderness, Duration idleTimeout, int maxEvidence,
+                        VerifySettings verify) {
+            this(rules, outOfOrderness, idleTimeout, maxEvidence, verify, shareGate(VigilConfig.defaults()));
         }
 
         /** Settings from configuration; the rules are read from {@code rules.dir}. */
         public static Settings from(VigilConfig config) throws org.vigil.rules.RuleException {
             return new Settings(RuleLoader.load(Path.of(config.require(VigilOptions.RULES_DIR))),
                     config.duration(VigilOptions.OUT_OF_ORDERNESS), config.duration(VigilOptions.IDLE_TIMEOUT),
-                    config.integer(VigilOptions.MAX_EVIDENCE), verifySettings(config));
+                    config.integer(VigilOptions.MAX_EVIDENCE), verifySettings(config), shareGate(config));
+        }
+
+        /** The STIX mapping under the sharing policy and the validation gate, from configuration. */
+        public static StixShareGate shareGate(VigilConfig config) {
+            String key = config.get(VigilOptions.SHARE_PSEUDONYM_KEY);
+            SharingPolicy policy = SharingPolicy.builder()
+                    .fields(config.list(VigilOptions.SHARE_FIELDS))
+                    .internalNetworks(config.list(VigilOptions.SHARE_INTERNAL_NETWORKS))
+                    .internalUsers(InternalValueHandling.parse(config.require(VigilOptions.SHARE_INTERNAL_USERS),
+                            VigilOptions.SHARE_INTERNAL_USERS.key()))
+                    .internalAddresses(InternalValueHandling.parse(config.require(VigilOptions.SHARE_INTERNAL_ADDRESSES),
+                            VigilOptions.SHARE_INTERNAL_ADDRESSES.key()))
+                    .pseudonymKey(key)
+                    .build();
+            StixBundleMapper mapper = StixBundleMapper.builder()
+                    .identityName(config.require(VigilOptions.STIX_IDENTITY_NAME))
+                    .marking(TlpMarking.parse(config.require(VigilOptions.STIX_TLP)))
+                    .policy(policy)
+                    .build();
+            return new StixShareGate(mapper, config.get(VigilOptions.SHARE_STIX_SCHEMAS),
+                    config.require(VigilOptions.STIX_TOPIC));
         }
 
         /** The risk score (vigilance calendar and boost) and the sharing thresholds from configuration. */
@@ -120,13 +155,14 @@ public final class CorrelatorJob {
     public record Connectors(
             Source<ParseResult, ?, ?> events,
             Sink<Alert> alertIndex,
-            Sink<Alert> ncscFeed,
+            Sink<StixShare> ncscFeed,
             Sink<DeadLetter> deadLetters,
             Sink<SecurityEvent> lateEvents,
             Source<PublishedRule, ?, ?> rules,
             Sink<RuleStatus> ruleStatus,
             Source<ReferenceUpdate, ?, ?> referenceData,
-            List<ReferenceRecord> initialReferenceData) {
+            List<ReferenceRecord> initialReferenceData,
+            Sink<ShareAudit> shareAudit) {
         public Connectors {
             initialReferenceData = initialReferenceData == null ? List.of() : List.copyOf(initialReferenceData);
             Objects.requireNonNull(events, "events");
@@ -140,14 +176,14 @@ public final class CorrelatorJob {
         }
 
         /** Without reference data: events are not enriched (tests of other stages). */
-        public Connectors(Source<ParseResult, ?, ?> events, Sink<Alert> alertIndex, Sink<Alert> ncscFeed,
+        public Connectors(Source<ParseResult, ?, ?> events, Sink<Alert> alertIndex, Sink<StixShare> ncscFeed,
                           Sink<DeadLetter> deadLetters, Sink<SecurityEvent> lateEvents,
                           Source<PublishedRule, ?, ?> rules, Sink<RuleStatus> ruleStatus) {
-            this(events, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus, null, List.of());
+            this(events, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus, null, List.of(), null);
         }
 
         /** Without hot deploy: the job runs the rules it starts with. */
-        public Connectors(Source<ParseResult, ?, ?> events, Sink<Alert> alertIndex, Sink<Alert> ncscFeed,
+        public Connectors(Source<ParseResult, ?, ?> events, Sink<Alert> alertIndex, Sink<StixShare> ncscFeed,
                           Sink<DeadLetter> deadLetters, Sink<SecurityEvent> lateEvents) {
             this(events, alertIndex, ncscFeed, deadLetters, lateEvents, null, null);
         }
@@ -155,7 +191,7 @@ public final class CorrelatorJob {
         /** The same connectors with another event source (tests wrap it). */
         public Connectors withEvents(Source<ParseResult, ?, ?> otherEvents) {
             return new Connectors(otherEvents, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus,
-                    referenceData, initialReferenceData);
+                    referenceData, initialReferenceData, shareAudit);
         }
 
         /**
@@ -164,7 +200,13 @@ public final class CorrelatorJob {
          */
         public Connectors withReferenceData(Source<ReferenceUpdate, ?, ?> source, List<? extends ReferenceRecord> initial) {
             return new Connectors(events, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus, source,
-                    List.copyOf(initial));
+                    List.copyOf(initial), shareAudit);
+        }
+
+        /** The same connectors with the audit index of shared STIX objects (null: no audit, e.g. backtests). */
+        public Connectors withShareAudit(Sink<ShareAudit> audit) {
+            return new Connectors(events, alertIndex, ncscFeed, deadLetters, lateEvents, rules, ruleStatus,
+                    referenceData, initialReferenceData, audit);
         }
     }
 
@@ -190,9 +232,6 @@ public final class CorrelatorJob {
                 .process(new EnrichFunction(io.initialReferenceData()), SecurityEventTypeInfo.INSTANCE)
                 .name("enrich")
                 .uid("enrich");
-        parsed.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
-                .union(events.getSideOutput(EnrichFunction.DEAD_LETTERS))
-                .sinkTo(io.deadLetters()).name("dead-letter-topic").uid("dead-letter-topic");
         DataStream<Alert> botnetHosts = events.getSideOutput(EnrichFunction.SIGHTINGS)
                 .keyBy(HostSighting::ip)
                 .connect(intel.broadcast(BotnetHostDetector.stateDescriptor()))
@@ -230,7 +269,18 @@ public final class CorrelatorJob {
                 .name("verify-and-score")
                 .uid("verify-and-score");
         decided.sinkTo(io.alertIndex()).name("alert-index").uid("alert-index");
-        decided.getSideOutput(VerifyFunction.SHARE).sinkTo(io.ncscFeed()).name("ncsc-stix-feed").uid("ncsc-stix-feed");
+        // Mapped under the sharing policy and validated; only valid bundles reach the feed, invalid ones the dead letters.
+        SingleOutputStreamOperator<StixShare> shared = decided.getSideOutput(VerifyFunction.SHARE)
+                .process(settings.shareGate(), TypeInformation.of(StixShare.class))
+                .name("stix-share-gate")
+                .uid("stix-share-gate");
+        shared.sinkTo(io.ncscFeed()).name("ncsc-stix-feed").uid("ncsc-stix-feed");
+        if (io.shareAudit() != null) {
+            shared.getSideOutput(StixShareGate.AUDIT).sinkTo(io.shareAudit()).name("share-audit-index").uid("share-audit-index");
+        }
+        parsed.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
+                .union(events.getSideOutput(EnrichFunction.DEAD_LETTERS), shared.getSideOutput(StixShareGate.DEAD_LETTERS))
+                .sinkTo(io.deadLetters()).name("dead-letter-topic").uid("dead-letter-topic");
         return decided;
     }
 

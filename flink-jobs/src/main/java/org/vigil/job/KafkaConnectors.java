@@ -21,9 +21,9 @@ import org.vigil.event.ParseResult;
 import org.vigil.rules.RuleStatus;
 import org.vigil.sink.elasticsearch.ElasticsearchAlertSink;
 import org.vigil.sink.elasticsearch.ElasticsearchSinkOptions;
-import org.vigil.sink.stix.StixBundleMapper;
 import org.vigil.sink.stix.StixBundleSerializer;
-import org.vigil.sink.stix.TlpMarking;
+import org.vigil.sink.elasticsearch.ElasticsearchShareAuditSink;
+import org.vigil.sink.stix.StixShare;
 
 /** Builds the production source and sinks (Kafka, Elasticsearch) from configuration. */
 public final class KafkaConnectors {
@@ -47,7 +47,9 @@ public final class KafkaConnectors {
                 atLeastOnceSink(config, new LateEventKafkaSerializer(config.require(VigilOptions.LATE_TOPIC))),
                 hotDeploy(config, bounded) ? rulesSource(config) : null,
                 hotDeploy(config, bounded) ? ruleStatusSink(config) : null)
-                .withReferenceData(intel(config, bounded) ? referenceSource(config) : null, List.of());
+                .withReferenceData(intel(config, bounded) ? referenceSource(config) : null, List.of())
+                .withShareAudit(new ElasticsearchShareAuditSink(elasticsearchOptions(config).toBuilder()
+                        .index(config.require(VigilOptions.SHARE_AUDIT_INDEX)).build()));
     }
 
     /**
@@ -139,19 +141,15 @@ public final class KafkaConnectors {
         return builder.build();
     }
 
-    /** The NCSC feed: one STIX bundle per alert, written in Kafka transactions committed on checkpoint. */
-    public static KafkaSink<org.vigil.alert.Alert> stixFeed(VigilConfig config) {
-        StixBundleMapper mapper = StixBundleMapper.builder()
-                .identityName(config.require(VigilOptions.STIX_IDENTITY_NAME))
-                .marking(TlpMarking.valueOf(config.require(VigilOptions.STIX_TLP).toUpperCase(Locale.ROOT)))
-                .build();
+    /** The NCSC feed: one validated STIX bundle per share, written in Kafka transactions committed on checkpoint. */
+    public static KafkaSink<StixShare> stixFeed(VigilConfig config) {
         Properties producer = config.kafkaClientProperties();
         producer.setProperty("transaction.timeout.ms",
                 Long.toString(config.duration(VigilOptions.KAFKA_TRANSACTION_TIMEOUT).toMillis()));
-        return KafkaSink.<org.vigil.alert.Alert>builder()
+        return KafkaSink.<StixShare>builder()
                 .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))
                 .setKafkaProducerConfig(producer)
-                .setRecordSerializer(new StixBundleSerializer(config.require(VigilOptions.STIX_TOPIC), mapper))
+                .setRecordSerializer(new StixBundleSerializer(config.require(VigilOptions.STIX_TOPIC)))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.require(VigilOptions.KAFKA_TRANSACTIONAL_ID_PREFIX))
                 .build();

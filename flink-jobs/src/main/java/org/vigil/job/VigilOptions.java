@@ -110,6 +110,28 @@ public final class VigilOptions {
             "stix.identity.name", "Provincial SOC", "name of the sharing organisation in STIX bundles");
     public static final Option STIX_TLP = new Option(
             "stix.tlp", "amber", "TLP marking of shared objects: white, green, amber or red");
+    public static final Option SHARE_FIELDS = new Option(
+            "share.fields", String.join(",", org.vigil.share.SharingPolicy.DEFAULT_FIELDS),
+            "evidence fields whose values may be shared as STIX observables (see README for the supported ones)");
+    public static final Option SHARE_INTERNAL_NETWORKS = new Option(
+            "share.internal-networks", String.join(",", org.vigil.share.SharingPolicy.DEFAULT_INTERNAL_NETWORKS),
+            "CIDR prefixes of the SOC's own networks; their addresses (and inventory assets) are internal");
+    public static final Option SHARE_INTERNAL_USERS = new Option(
+            "share.internal-users", "pseudonymise", "user names in shared bundles: remove, pseudonymise or keep");
+    public static final Option SHARE_INTERNAL_ADDRESSES = new Option(
+            "share.internal-addresses", "pseudonymise",
+            "internal addresses, and names and URLs of inventory assets, in shared bundles: remove, pseudonymise or keep");
+    public static final Option SHARE_PSEUDONYM_KEY = new Option(
+            "share.pseudonym-key", null,
+            "secret (at least 16 bytes) of the HMAC-SHA256 pseudonyms; set through VIGIL_SHARE_PSEUDONYM_KEY only; "
+                    + "unset, pseudonymise reads as remove");
+    public static final Option SHARE_STIX_SCHEMAS = new Option(
+            "share.stix-schemas", null,
+            "the 'schemas' folder of the OASIS STIX 2.1 JSON schemas; set, every bundle is validated against them "
+                    + "before it is shared");
+    public static final Option SHARE_AUDIT_INDEX = new Option(
+            "share.audit-index", "vigil-share-audit",
+            "Elasticsearch index of the audit records of shared STIX objects (what, when, to which collection)");
     public static final Option CHECKPOINT_INTERVAL = new Option(
             "checkpoint.interval", "PT10S", "checkpoint interval; also how often sinks commit");
     public static final Option PARALLELISM = new Option(
@@ -149,7 +171,8 @@ public final class VigilOptions {
             OUT_OF_ORDERNESS, IDLE_TIMEOUT, MAX_EVIDENCE, VIGILANCE_PERIODS, VIGILANCE_TIME_ZONE, VIGILANCE_SCORE_BOOST,
             SHARE_MIN_RISK_SCORE, VIGILANCE_SHARE_MIN_RISK_SCORE, ELASTICSEARCH_HOSTS, ELASTICSEARCH_INDEX,
             ELASTICSEARCH_API_KEY, ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD, STIX_IDENTITY_NAME, STIX_TLP,
-            CHECKPOINT_INTERVAL, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);
+            SHARE_FIELDS, SHARE_INTERNAL_NETWORKS, SHARE_INTERNAL_USERS, SHARE_INTERNAL_ADDRESSES, SHARE_PSEUDONYM_KEY,
+            SHARE_STIX_SCHEMAS, SHARE_AUDIT_INDEX, CHECKPOINT_INTERVAL, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);
 
     static Duration duration(String text, Option option) {
         try {

@@ -23,7 +23,8 @@ import org.vigil.rules.VerificationPolicy;
  * The verify stage, keyed by the alert's entity: scores every alert, decides whether its rule's verification policy
  * holds, emits it (candidate or verified, shared or not) for the alert index, and emits each alert once more on
  * {@link #SHARE}, for the NCSC feed, when it is first both verified and scoring at least the sharing threshold (the
- * first match or a repeat merged into it may bring either about).
+ * first match or a repeat merged into it may bring either about), and again each time a repeat raises the risk score
+ * of an alert already shared (an escalation; other repeats are not re-sent).
  *
  * <p>Alerts wait in keyed state until the watermark passes their event time and are then decided in (time, id)
  * order, so the outcome depends neither on the order in which parallel correlators deliver them nor on a restore.
@@ -170,7 +171,10 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
         if (verified && (before == null || !before.verified())) {
             verifiedAtOnce.inc();
         }
-        if (shared && !alreadyShared) {
+        // Shared again only when a repeat raises the score (an escalation): the bundle keeps its ids with a later
+        // modified; a repeat that leaves the score as it was only updates the alert index.
+        boolean escalated = alreadyShared && decided.riskScore() > before.riskScore();
+        if (shared && (!alreadyShared || escalated)) {
             ctx.output(SHARE, decided);
         }
 

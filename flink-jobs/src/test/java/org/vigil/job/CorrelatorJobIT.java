@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.vigil.local.DemoScenario;
 import org.vigil.local.LocalStack;
 import org.vigil.rules.RulePaths;
-import org.vigil.sink.stix.StixSchemaValidator;
+import org.vigil.share.SharingPolicy;
+import org.vigil.sink.stix.StixTestData;
+import org.vigil.sink.stix.StixValidator;
 
 /**
  * The correlator end to end on a real Kafka broker, a real Elasticsearch server and a Flink MiniCluster:
@@ -76,7 +78,7 @@ class CorrelatorJobIT {
                 .isEqualTo(DemoScenario.EXPLOIT_SOURCE);
         List<JsonNode> bundles = StackProbe.bundles(stack, config);
         assertThat(bundles).hasSize(verified.size());
-        StixSchemaValidator validator = StixSchemaValidator.fromSharedData();
+        StixValidator validator = StixTestData.validator();
         Set<String> sharedAlertIds = new TreeSet<>();
         for (JsonNode bundle : bundles) {
             assertThat(validator.problems(bundle)).as("STIX problems").isEmpty();
@@ -87,6 +89,27 @@ class CorrelatorJobIT {
             }
         }
         assertThat(sharedAlertIds).isEqualTo(verified.keySet());
+        // The default policy has no pseudonym key: internal addresses and user names are removed, never shared.
+        SharingPolicy policy = SharingPolicy.builder().build();
+        for (JsonNode bundle : bundles) {
+            for (JsonNode object : bundle.get("objects")) {
+                if (object.get("type").asText().startsWith("ipv")) {
+                    assertThat(policy.isInternalNetwork(object.get("value").asText())).as(object.toString()).isFalse();
+                }
+                assertThat(object.get("type").asText()).isNotEqualTo("user-account");
+            }
+        }
+        // One audit record per object of every shared bundle.
+        Set<String> sharedObjects = new TreeSet<>();
+        bundles.forEach(b -> b.get("objects").forEach(o -> sharedObjects.add(o.get("id").asText())));
+        Map<String, JsonNode> audit = StackProbe.auditRecords(config);
+        Set<String> audited = new TreeSet<>();
+        audit.values().forEach(r -> audited.add(r.get("stix.id").asText()));
+        assertThat(audited).isEqualTo(sharedObjects);
+        assertThat(audit.values()).allSatisfy(r -> {
+            assertThat(sharedAlertIds).contains(r.get("vigil.alert.id").asText());
+            assertThat(r.get("vigil.share.collection").asText()).isEqualTo(config.require(VigilOptions.STIX_TOPIC));
+        });
 
         List<String> expectedReasons = records.stream().map(DemoScenario.Record::expectedDeadLetterReason)
                 .filter(r -> r != null).sorted().toList();
@@ -138,6 +161,8 @@ class CorrelatorJobIT {
                 .with(VigilOptions.DEADLETTER_TOPIC, defaultTopics ? "soc.deadletter" : run + ".deadletter")
                 .with(VigilOptions.KAFKA_TRANSACTIONAL_ID_PREFIX, "it-" + run)
                 .with(VigilOptions.OUT_OF_ORDERNESS, outOfOrderness)
+                .with(VigilOptions.SHARE_STIX_SCHEMAS, StixTestData.schemas().toString())
+                .with(VigilOptions.SHARE_AUDIT_INDEX, "vigil-share-audit-" + run)
                 .with(VigilOptions.PARALLELISM, "2");
     }
 

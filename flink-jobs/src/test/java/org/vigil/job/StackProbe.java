@@ -42,6 +42,16 @@ final class StackProbe {
         return byId;
     }
 
+    /** The run's share audit records by document id. */
+    static Map<String, JsonNode> auditRecords(VigilConfig config) throws Exception {
+        String base = config.require(VigilOptions.ELASTICSEARCH_HOSTS) + "/" + config.require(VigilOptions.SHARE_AUDIT_INDEX);
+        send(HttpRequest.newBuilder(URI.create(base + "/_refresh")).POST(HttpRequest.BodyPublishers.noBody()).build());
+        JsonNode result = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/_search?size=10000")).GET().build()));
+        Map<String, JsonNode> byId = new TreeMap<>();
+        result.at("/hits/hits").forEach(hit -> byId.put(hit.get("_id").asText(), hit.get("_source")));
+        return byId;
+    }
+
     /** The verification status ({@code candidate} or {@code verified}) of each alert document, by id. */
     static Map<String, String> statuses(Map<String, JsonNode> alerts) {
         Map<String, String> statuses = new TreeMap<>();

@@ -389,6 +389,33 @@ class VerifyFunctionTest {
     }
 
     @Test
+    void aSharedAlertIsSharedAgainOnlyWhenARepeatRaisesItsScore() throws Exception {
+        VerificationPolicy hf = VerificationPolicy.parse("high-fidelity");
+        Alert low = Alert.builder().ruleId("vigil-low").ruleName("low").severity(Severity.LOW).partition("source.ip", ATTACKER)
+                .timestampMillis(T0.toEpochMilli()).triggeringEvents(List.of(event(T0, "e1", Map.of())), 20)
+                .verificationPolicy(hf).build();
+        // Same repeats as above: 21, then a critical system 38, then the botnet list 48, then nothing new (stays 48).
+        Alert second = low.withRepeat(low.toBuilder().timestampMillis(T0.plusSeconds(60).toEpochMilli())
+                .triggeringEvents(List.of(event(T0.plusSeconds(60), "e2", Map.of("vigil.asset.security_level", 4L,
+                        "vigil.asset.criticality", "critical"))), 20).build());
+        Alert third = second.withRepeat(low.toBuilder().timestampMillis(T0.plusSeconds(120).toEpochMilli())
+                .triggeringEvents(List.of(event(T0.plusSeconds(120), "e3", Map.of("vigil.asset.security_level", 4L,
+                        "vigil.asset.criticality", "critical", "vigil.botnet.ip", ATTACKER))), 20).build());
+        Alert fourth = third.withRepeat(low.toBuilder().timestampMillis(T0.plusSeconds(180).toEpochMilli())
+                .triggeringEvents(List.of(event(T0.plusSeconds(180), "e4", Map.of())), 20).build());
+        try (var h = started()) {
+            for (Alert a : List.of(low, second, third, fourth)) {
+                feed(h, a);
+                h.processWatermark(a.lastSeenMillis());
+            }
+            assertThat(h.extractOutputValues()).extracting(Alert::riskScore).containsExactly(21, 38, 48, 48);
+            assertThat(shared(h)).as("first share, then each escalation; not the repeat that adds nothing")
+                    .extracting(Alert::occurrences).containsExactly(1, 2, 3);
+            assertThat(shared(h)).extracting(Alert::id).containsOnly(low.id());
+        }
+    }
+
+    @Test
     void ipPartitionFieldsShareOneEntity() {
         Alert bySource = Alert.builder().ruleId("r1").ruleName("r").severity(Severity.LOW).partition("source.ip", "10.0.0.5").build();
         Alert byHost = bySource.toBuilder().partition("host.ip", "10.0.0.5").build();

@@ -35,13 +35,24 @@ public final class ElasticsearchAlertSink implements Sink<Alert> {
         return createWriter(options, context.metricGroup(), context.getProcessingTimeService());
     }
 
-    /** Connects (bounded retry), installs the index template and returns a writer; also used by tests without Flink. */
-    static ElasticsearchAlertWriter createWriter(ElasticsearchSinkOptions options, SinkWriterMetricGroup metrics,
-                                                 org.apache.flink.api.common.operators.ProcessingTimeService timers)
+    static ElasticsearchAlertWriter<Alert> createWriter(ElasticsearchSinkOptions options, SinkWriterMetricGroup metrics,
+                                                        org.apache.flink.api.common.operators.ProcessingTimeService timers)
+            throws IOException {
+        return createWriter(options, metrics, timers, ElasticsearchAlertWriter.ALERTS, AlertIndexTemplate::install);
+    }
+
+    /**
+     * Connects (bounded retry), installs the index template and returns a writer; also used by tests without
+     * Flink and by the share audit sink.
+     */
+    static <T> ElasticsearchAlertWriter<T> createWriter(ElasticsearchSinkOptions options, SinkWriterMetricGroup metrics,
+                                                        org.apache.flink.api.common.operators.ProcessingTimeService timers,
+                                                        ElasticsearchAlertWriter.Documents<T> documents,
+                                                        TemplateInstaller template)
             throws IOException {
         ElasticsearchConnection connection = ElasticsearchConnection.open(options);
         try {
-            connectAndInstallTemplate(options, connection);
+            connectAndInstallTemplate(options, connection, template);
         } catch (IOException | RuntimeException e) {
             connection.close();
             throw e;
@@ -50,10 +61,11 @@ public final class ElasticsearchAlertSink implements Sink<Alert> {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while connecting to Elasticsearch at " + options.hosts(), e);
         }
-        return new ElasticsearchAlertWriter(options, connection, metrics, timers);
+        return new ElasticsearchAlertWriter<>(options, connection, metrics, timers, documents);
     }
 
-    private static void connectAndInstallTemplate(ElasticsearchSinkOptions options, ElasticsearchConnection connection)
+    private static void connectAndInstallTemplate(ElasticsearchSinkOptions options, ElasticsearchConnection connection,
+                                                  TemplateInstaller template)
             throws IOException, InterruptedException {
         RetryBackoff backoff = new RetryBackoff(options.initialBackoff(), options.maxBackoff());
         Exception last = null;
@@ -61,9 +73,9 @@ public final class ElasticsearchAlertSink implements Sink<Alert> {
             try {
                 // Cluster health rather than GET /: the root endpoint lives in a module minimal distributions lack.
                 HealthResponse health = connection.client().cluster().health();
-                AlertIndexTemplate.install(connection.client(), options.index());
+                template.install(connection.client(), options.index());
                 LOG.info("Elasticsearch cluster {} at {} is {}; index template {} installed", health.clusterName(),
-                        options.hosts(), health.status().jsonValue(), AlertIndexTemplate.name(options.index()));
+                        options.hosts(), health.status().jsonValue(), options.index());
                 return;
             } catch (IOException | ElasticsearchException e) {
                 if (!RetryBackoff.isRetryable(e)) {
@@ -78,6 +90,11 @@ public final class ElasticsearchAlertSink implements Sink<Alert> {
         throw new IOException("Cannot reach Elasticsearch at " + options.hosts() + " after " + options.startupAttempts()
                 + " attempts (last error: " + last + "). Check that Elasticsearch is running and reachable from this "
                 + "task manager: host name, port, http vs https, firewall or proxy.", last);
+    }
+
+    /** Installs the index template of a writer's index. */
+    interface TemplateInstaller {
+        void install(co.elastic.clients.elasticsearch.ElasticsearchClient client, String index) throws IOException;
     }
 
     private static String refusedMessage(ElasticsearchSinkOptions options, Exception e) {

@@ -35,7 +35,7 @@ import org.vigil.alert.AlertDocument;
  * alerts; an alert Elasticsearch rejects for good (e.g. a 400 mapping error) fails the job with
  * {@link AlertRejectedException} naming the alert.
  */
-final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
+final class ElasticsearchAlertWriter<T> implements SinkWriter<T> {
     static final String METRIC_ALERTS_WRITTEN = "alertsWritten";
     static final String METRIC_BULK_RETRIES = "bulkRetries";
     static final String METRIC_ALERTS_REJECTED = "alertsRejected";
@@ -63,9 +63,34 @@ final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
         }
     }
 
+    /** How the items a writer is given become documents: their id and their versioned document. */
+    interface Documents<T> extends java.io.Serializable {
+        String id(T item);
+
+        VersionedDocument document(T item);
+    }
+
+    /** Alerts: id the alert id, version the occurrence count. */
+    static final Documents<Alert> ALERTS = new Documents<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String id(Alert alert) {
+            return alert.id();
+        }
+
+        @Override
+        public VersionedDocument document(Alert alert) {
+            return VersionedDocument.of(alert);
+        }
+    };
+
+    private final Documents<T> documents;
+
     /** @param timers drives the periodic flush; null disables it (flushes then happen on full batch and checkpoint) */
     ElasticsearchAlertWriter(ElasticsearchSinkOptions options, ElasticsearchConnection connection,
-                             SinkWriterMetricGroup metrics, ProcessingTimeService timers) {
+                             SinkWriterMetricGroup metrics, ProcessingTimeService timers, Documents<T> documents) {
+        this.documents = documents;
         this.options = options;
         this.connection = connection;
         this.timers = timers;
@@ -80,10 +105,10 @@ final class ElasticsearchAlertWriter implements SinkWriter<Alert> {
     }
 
     @Override
-    public void write(Alert alert, Context context) throws IOException, InterruptedException {
+    public void write(T item, Context context) throws IOException, InterruptedException {
         // An older version arriving after a newer one (never expected: one task emits all of an alert's versions,
         // in order) must not replace it; an equal version is the same update again.
-        pending.merge(alert.id(), VersionedDocument.of(alert), (buffered, next) -> next.version() >= buffered.version() ? next : buffered);
+        pending.merge(documents.id(item), documents.document(item), (buffered, next) -> next.version() >= buffered.version() ? next : buffered);
         if (pending.size() >= options.maxBatchSize()) {
             sendPending();
         }

@@ -14,10 +14,12 @@ import java.util.Objects;
 import java.util.UUID;
 import org.vigil.alert.Alert;
 import org.vigil.event.SecurityEvent;
+import org.vigil.share.SharingPolicy;
 
 /**
- * Maps one alert to a STIX 2.1 bundle: the SOC's identity, the TLP marking, the observables of the offending
- * entity, an indicator for them, the observed-data and a sighting of the indicator by the SOC.
+ * Maps one alert to a STIX 2.1 bundle under the sharing policy: the SOC's identity, the TLP marking, the shared
+ * observables, the rule's attack-pattern, an indicator of the attacker's external values (indicating the
+ * attack-pattern), the observed-data and the SOC's sighting of the indicator (of the attack-pattern without one).
  *
  * <p>Every id and timestamp is derived from the alert, so mapping the same alert again yields the same bundle
  * byte for byte; a replay re-sends the same objects rather than new versions or new objects.
@@ -44,15 +46,21 @@ public final class StixBundleMapper implements Serializable {
     private final String identityName;
     private final Instant identityCreated;
     private final TlpMarking marking;
+    private final SharingPolicy policy;
 
     private StixBundleMapper(Builder b) {
         this.identityName = b.identityName;
         this.identityCreated = b.identityCreated;
         this.marking = b.marking;
+        this.policy = b.policy;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    public SharingPolicy policy() {
+        return policy;
     }
 
     public TlpMarking marking() {
@@ -75,13 +83,12 @@ public final class StixBundleMapper implements Serializable {
 
     public ObjectNode toBundle(Alert alert) {
         List<String> markings = List.of(marking.id());
-        List<StixObservable> observables = AlertObservables.of(alert);
+        List<AlertObservables.Shared> shared = AlertObservables.of(alert, policy);
+        List<StixObservable> observables = shared.stream().map(AlertObservables.Shared::observable).toList();
+        List<StixObservable> attacker = shared.stream().filter(AlertObservables.Shared::attacker)
+                .map(AlertObservables.Shared::observable).toList();
         long firstSeen = alert.firstSeenMillis();
         long lastSeen = lastSeenMillis(alert);
-
-        ObjectNode indicator = indicator(alert, observables, firstSeen, lastSeen, markings);
-        ObjectNode observedData = observedData(alert, observables, firstSeen, lastSeen, markings);
-        ObjectNode sighting = sighting(alert, indicator, observedData, firstSeen, lastSeen, markings);
 
         ObjectNode bundle = JsonNodeFactory.instance.objectNode();
         bundle.put("type", "bundle");
@@ -90,9 +97,23 @@ public final class StixBundleMapper implements Serializable {
         objects.add(marking.toStix());
         objects.add(identity(markings));
         observables.forEach(o -> objects.add(o.toStix(markings)));
-        objects.add(indicator);
-        objects.add(observedData);
-        objects.add(sighting);
+        ObjectNode attackPattern = attackPattern(alert, firstSeen, lastSeen, markings);
+        objects.add(attackPattern);
+        // Only the attacker's values make an indicator: an internal address in a pattern would tell recipients to
+        // block one of our own hosts.
+        ObjectNode sightingOf = attackPattern;
+        if (!attacker.isEmpty()) {
+            ObjectNode indicator = indicator(alert, attacker, firstSeen, lastSeen, markings);
+            objects.add(indicator);
+            objects.add(relationship(alert, "indicates", indicator, attackPattern, firstSeen, lastSeen, markings));
+            sightingOf = indicator;
+        }
+        ObjectNode observedData = null;
+        if (!observables.isEmpty()) {
+            observedData = observedData(alert, observables, firstSeen, lastSeen, markings);
+            objects.add(observedData);
+        }
+        objects.add(sighting(alert, sightingOf, observedData, firstSeen, lastSeen, markings));
         return bundle;
     }
 
@@ -109,6 +130,17 @@ public final class StixBundleMapper implements Serializable {
         return identity;
     }
 
+    /** What the rule detects, with its ATT&CK techniques as external references and tactics as kill-chain phases. */
+    private ObjectNode attackPattern(Alert alert, long firstSeen, long lastSeen, List<String> markings) {
+        ObjectNode pattern = sdo("attack-pattern", alert, firstSeen, lastSeen, markings);
+        pattern.put("name", alert.ruleName());
+        if (!alert.ruleDescription().isBlank()) {
+            pattern.put("description", alert.ruleDescription());
+        }
+        putAttack(pattern, alert);
+        return pattern;
+    }
+
     private ObjectNode indicator(Alert alert, List<StixObservable> observables, long firstSeen, long lastSeen,
                                  List<String> markings) {
         ObjectNode indicator = sdo("indicator", alert, firstSeen, lastSeen, markings);
@@ -121,6 +153,11 @@ public final class StixBundleMapper implements Serializable {
         indicator.put("pattern_type", "stix");
         indicator.put("pattern_version", "2.1");
         indicator.put("valid_from", format(firstSeen));
+        putAttack(indicator, alert);
+        return indicator;
+    }
+
+    private static void putAttack(ObjectNode node, Alert alert) {
         ArrayNode phases = JsonNodeFactory.instance.arrayNode();
         for (String tactic : alert.tacticIds()) {
             // An unknown tactic has no ATT&CK phase name; the technique references still carry the mapping.
@@ -129,7 +166,7 @@ public final class StixBundleMapper implements Serializable {
                     .put("phase_name", phase));
         }
         if (!phases.isEmpty()) {
-            indicator.set("kill_chain_phases", phases);
+            node.set("kill_chain_phases", phases);
         }
         ArrayNode references = JsonNodeFactory.instance.arrayNode();
         for (String technique : alert.techniqueIds()) {
@@ -137,9 +174,18 @@ public final class StixBundleMapper implements Serializable {
             MitreAttack.techniqueUrl(technique).ifPresent(url -> ref.put("url", url));
         }
         if (!references.isEmpty()) {
-            indicator.set("external_references", references);
+            node.set("external_references", references);
         }
-        return indicator;
+    }
+
+    private ObjectNode relationship(Alert alert, String type, ObjectNode source, ObjectNode target, long firstSeen,
+                                    long lastSeen, List<String> markings) {
+        ObjectNode relationship = sdo("relationship", alert, firstSeen, lastSeen, markings);
+        relationship.put("id", "relationship--" + NameBasedUuid.v5(VIGIL_NAMESPACE, alert.id() + "/relationship/" + type));
+        relationship.put("relationship_type", type);
+        relationship.put("source_ref", source.get("id").asText());
+        relationship.put("target_ref", target.get("id").asText());
+        return relationship;
     }
 
     private ObjectNode observedData(Alert alert, List<StixObservable> observables, long firstSeen, long lastSeen,
@@ -153,16 +199,19 @@ public final class StixBundleMapper implements Serializable {
         return observed;
     }
 
-    private ObjectNode sighting(Alert alert, ObjectNode indicator, ObjectNode observedData, long firstSeen,
+    private ObjectNode sighting(Alert alert, ObjectNode sightingOf, ObjectNode observedData, long firstSeen,
                                 long lastSeen, List<String> markings) {
         ObjectNode sighting = sdo("sighting", alert, firstSeen, lastSeen, markings);
         // No entity value here: the observables alone decide what the bundle discloses (no user names beside IPs).
         sighting.put("description", "Vigil alert " + alert.id() + " of rule " + alert.ruleId() + " v" + alert.ruleVersion());
         sighting.put("first_seen", format(firstSeen));
         sighting.put("last_seen", format(lastSeen));
-        sighting.put("count", clamp(alert.evidenceCount(), 0));
-        sighting.put("sighting_of_ref", indicator.get("id").asText());
-        sighting.putArray("observed_data_refs").add(observedData.get("id").asText());
+        // One sighting per match of the rule: repeats merged by @suppress count, the events inside a match do not.
+        sighting.put("count", clamp(alert.occurrences(), 1));
+        sighting.put("sighting_of_ref", sightingOf.get("id").asText());
+        if (observedData != null) {
+            sighting.putArray("observed_data_refs").add(observedData.get("id").asText());
+        }
         sighting.putArray("where_sighted_refs").add(identityId());
         // Lets the recipient quote our alert id back to us.
         sighting.putArray("external_references").addObject()
@@ -173,7 +222,8 @@ public final class StixBundleMapper implements Serializable {
 
     /**
      * The common properties of an alert's SDO or SRO. {@code created} is the first evidence time, which does not
-     * change when a later event extends the same alert; {@code modified} is the last.
+     * change when a later event extends the same alert; {@code modified} is the time it was last seen, so a
+     * re-sent alert (escalated by a repeat) is a later version of the same objects and a replay the same version.
      */
     private ObjectNode sdo(String type, Alert alert, long firstSeen, long lastSeen, List<String> markings) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
@@ -188,7 +238,7 @@ public final class StixBundleMapper implements Serializable {
     }
 
     private static long lastSeenMillis(Alert alert) {
-        long last = Math.max(alert.timestampMillis(), alert.firstSeenMillis());
+        long last = Math.max(alert.lastSeenMillis(), alert.firstSeenMillis());
         for (SecurityEvent e : alert.evidence()) {
             last = Math.max(last, e.timestampMillis());
         }
@@ -209,8 +259,15 @@ public final class StixBundleMapper implements Serializable {
         private String identityName = DEFAULT_IDENTITY_NAME;
         private Instant identityCreated = DEFAULT_IDENTITY_CREATED;
         private TlpMarking marking = DEFAULT_MARKING;
+        private SharingPolicy policy = SharingPolicy.builder().build();
 
         private Builder() {}
+
+        /** What of an alert may be shared; the default policy removes internal values (it has no pseudonym key). */
+        public Builder policy(SharingPolicy sharing) {
+            policy = Objects.requireNonNull(sharing, "policy");
+            return this;
+        }
 
         /** The name of the SOC as recipients see it in the identity object. */
         public Builder identityName(String name) {

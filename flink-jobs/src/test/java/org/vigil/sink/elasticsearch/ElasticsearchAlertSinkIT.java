@@ -32,6 +32,7 @@ import org.vigil.alert.Alert;
 import org.vigil.alert.Severity;
 import org.vigil.event.SecurityEvent;
 import org.vigil.local.EmbeddedElasticsearch;
+import org.vigil.sink.stix.ShareAudit;
 
 /** The alert sink against a real Elasticsearch node, driven directly and from a Flink job on a MiniCluster. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -261,6 +262,36 @@ class ElasticsearchAlertSinkIT {
         // Data written before the outage survived the restart.
         refresh();
         assertThat(probe.client().count(c -> c.index(INDEX)).count()).isGreaterThan(20);
+    }
+
+    @Test
+    @Order(2)
+    void shareAuditRecordsAreIndexedOncePerObjectVersion() throws Exception {
+        String auditIndex = "vigil-share-audit-it";
+        ShareAudit sighting = new ShareAudit("sighting--8f1c0a4e-5b1a-5d3e-9a77-0c1d2e3f4a5b", "sighting", "2.1",
+                "2026-01-01T00:01:00.000Z", "a1", "ncsc.stix", T0 + 90_000);
+        ShareAudit escalated = new ShareAudit(sighting.objectId(), "sighting", "2.1", "2026-01-01T00:05:00.000Z", "a1",
+                "ncsc.stix", T0 + 330_000);
+        ElasticsearchSinkOptions auditOptions = options().index(auditIndex).flushInterval(Duration.ZERO).build();
+        try (ElasticsearchAlertWriter<ShareAudit> writer = ElasticsearchAlertSink.createWriter(auditOptions,
+                new RecordingSinkWriterMetricGroup(), null, ElasticsearchShareAuditSink.AUDIT_RECORDS,
+                ShareAuditIndexTemplate::install)) {
+            writer.write(sighting, null);
+            writer.flush(false);
+            // A replay after a restore writes the same record again; an escalation is a new version of the object.
+            writer.write(sighting, null);
+            writer.write(escalated, null);
+            writer.flush(false);
+        }
+        probe.client().indices().refresh(r -> r.index(auditIndex));
+        assertThat(probe.client().count(c -> c.index(auditIndex)
+                .query(q -> q.term(t -> t.field("stix.id").value(sighting.objectId())))).count()).isEqualTo(2);
+        ObjectNode doc = probe.client().get(g -> g.index(auditIndex).id(sighting.documentId()), ObjectNode.class).source();
+        assertThat(doc.get("stix.type").asText()).isEqualTo("sighting");
+        assertThat(doc.get("stix.modified").asText()).isEqualTo("2026-01-01T00:01:00.000Z");
+        assertThat(doc.get("vigil.alert.id").asText()).isEqualTo("a1");
+        assertThat(doc.get("vigil.share.collection").asText()).isEqualTo("ncsc.stix");
+        assertThat(doc.get("@timestamp").asText()).isEqualTo("2026-01-01T00:01:30Z");
     }
 
     private static ElasticsearchSinkOptions.Builder options() {

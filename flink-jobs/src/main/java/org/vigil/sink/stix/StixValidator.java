@@ -9,8 +9,10 @@ import com.networknt.schema.ValidationMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,10 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * Checks STIX 2.1 JSON against the OASIS JSON schemas (read from the shared data folder, never the network),
- * plus the rules the schemas cannot express: timestamps in order and references to objects of the right type.
+ * Checks STIX 2.1 JSON against the OASIS JSON schemas (read from a local folder, never the network), plus the rules
+ * the schemas cannot express: timestamps in order and every reference resolving to an object of a fitting type.
+ *
+ * <p>Not serialisable: the share gate builds one per task from the schemas folder it is configured with.
  */
-public final class StixSchemaValidator {
+public final class StixValidator {
 
     /** What every schema's {@code $id} starts with; mapped to the local schemas folder. */
     public static final String SCHEMA_ID_PREFIX =
@@ -31,32 +35,46 @@ public final class StixSchemaValidator {
     private final Path schemasDir;
     private final JsonSchemaFactory factory;
     private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
+    /** Ids a bundle may reference without carrying them: the predefined TLP markings (recipients know them). */
+    private final Map<String, String> knownTypeById = new HashMap<>();
 
-    public StixSchemaValidator(Path schemasDir) {
+    /** A validator that checks only what the schemas cannot (no schemas at hand). */
+    public static StixValidator withoutSchemas() {
+        return new StixValidator(null);
+    }
+
+    /** With {@code schemasDir} the 'schemas' folder of the OASIS repository; null checks consistency only. */
+    public StixValidator(Path schemasDir) {
+        for (TlpMarking tlp : TlpMarking.values()) {
+            knownTypeById.put(tlp.id(), "marking-definition");
+        }
+        if (schemasDir == null) {
+            this.schemasDir = null;
+            this.factory = null;
+            return;
+        }
         if (!Files.isRegularFile(schemasDir.resolve("common/bundle.json"))) {
-            throw new IllegalArgumentException("not the STIX 2.1 schemas folder: " + schemasDir.toAbsolutePath());
+            throw new IllegalArgumentException("not the STIX 2.1 schemas folder (no common/bundle.json): "
+                    + schemasDir.toAbsolutePath() + "; point share.stix-schemas at the 'schemas' folder of the OASIS "
+                    + "cti-stix2-json-schemas repository");
         }
         this.schemasDir = schemasDir.toAbsolutePath().normalize();
         this.factory = JsonSchemaFactory.builder(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))
                 .schemaMappers(m -> m.mapPrefix(SCHEMA_ID_PREFIX, this.schemasDir.toUri().toString()))
-                // A reference the mapping misses must fail the test, not quietly go to GitHub.
+                // A reference the mapping misses must fail loudly, not quietly go to GitHub from a SOC network.
                 .schemaLoaders(l -> l.values(loaders -> loaders.add(0, iri -> {
                     String scheme = iri.getScheme();
                     if ("http".equals(scheme) || "https".equals(scheme)) {
-                        throw new IllegalStateException("schema validator tried to fetch " + iri);
+                        throw new IllegalStateException("STIX validator tried to fetch " + iri);
                     }
                     return null;
                 })))
                 .build();
     }
 
-    /** The shared reference data: system property {@code vigil.shared.data}, else {@code ../../shared/data}. */
-    public static Path sharedData() {
-        return Path.of(System.getProperty("vigil.shared.data", "../../shared/data"));
-    }
-
-    public static StixSchemaValidator fromSharedData() {
-        return new StixSchemaValidator(sharedData().resolve("stix21-json-schemas/schemas"));
+    /** Whether this validator checks against the OASIS schemas (not only consistency). */
+    public boolean checksSchemas() {
+        return factory != null;
     }
 
     /** Schema violations and consistency problems of a bundle; empty when it is valid. */
@@ -68,6 +86,9 @@ public final class StixSchemaValidator {
 
     /** The bundle against {@code common/bundle.json}, then each object against the schema of its type. */
     public List<String> schemaErrors(JsonNode bundle) {
+        if (factory == null) {
+            return List.of();
+        }
         List<String> errors = new ArrayList<>(validate(schema("common/bundle.json"), bundle, "bundle"));
         for (JsonNode object : bundle.path("objects")) {
             errors.addAll(objectSchemaErrors(object));
@@ -86,19 +107,25 @@ public final class StixSchemaValidator {
         return validate(schema(file), object, where);
     }
 
-    /** Checks the schemas cannot: id prefixes, unique ids, time order, and that refs resolve to the right types. */
+    /**
+     * Checks the schemas cannot: id prefixes, unique ids, time order, and that every {@code *_ref} and
+     * {@code *_refs} resolves to an object in the bundle (or a predefined TLP marking), of a fitting type where
+     * the specification fixes one.
+     */
     public List<String> consistencyErrors(JsonNode bundle) {
         List<String> errors = new ArrayList<>();
-        Map<String, String> typeById = new HashMap<>();
+        Map<String, String> typeById = new HashMap<>(knownTypeById);
+        Map<String, String> inBundle = new HashMap<>();
         for (JsonNode o : bundle.path("objects")) {
             String id = o.path("id").asText();
             String type = o.path("type").asText();
             if (!id.startsWith(type + "--")) {
                 errors.add(id + ": id does not start with its type '" + type + "--'");
             }
-            if (typeById.put(id, type) != null) {
+            if (inBundle.put(id, type) != null) {
                 errors.add(id + ": id appears twice in the bundle");
             }
+            typeById.put(id, type);
         }
         for (JsonNode o : bundle.path("objects")) {
             String id = o.path("id").asText();
@@ -106,13 +133,11 @@ public final class StixSchemaValidator {
             notBefore(errors, o, "last_observed", "first_observed");
             notBefore(errors, o, "last_seen", "first_seen");
             notBefore(errors, o, "valid_until", "valid_from");
-            refs(errors, typeById, o, "created_by_ref", "identity"::equals);
-            refs(errors, typeById, o, "object_marking_refs", "marking-definition"::equals);
-            refs(errors, typeById, o, "where_sighted_refs", t -> t.equals("identity") || t.equals("location"));
-            refs(errors, typeById, o, "observed_data_refs", "observed-data"::equals);
-            refs(errors, typeById, o, "sighting_of_ref", this::isSdo);
-            if ("observed-data".equals(o.path("type").asText())) {
-                refs(errors, typeById, o, "object_refs", t -> "observables".equals(folderOf(t)));
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> property = it.next();
+                if (property.getKey().endsWith("_ref") || property.getKey().endsWith("_refs")) {
+                    refs(errors, typeById, o, property.getKey(), allowedTargets(o.path("type").asText(), property.getKey()));
+                }
             }
             if (o.has("spec_version") && !"2.1".equals(o.get("spec_version").asText())) {
                 errors.add(id + ": spec_version is not 2.1");
@@ -121,24 +146,41 @@ public final class StixSchemaValidator {
         return errors;
     }
 
+    /** The target types the specification fixes for a reference property; any type where it fixes none. */
+    private Predicate<String> allowedTargets(String type, String property) {
+        return switch (property) {
+            case "created_by_ref" -> "identity"::equals;
+            case "object_marking_refs" -> "marking-definition"::equals;
+            case "where_sighted_refs" -> t -> t.equals("identity") || t.equals("location");
+            case "observed_data_refs" -> "observed-data"::equals;
+            case "sighting_of_ref" -> this::isSdo;
+            case "source_ref", "target_ref" -> t -> isSdo(t) || "observables".equals(folderOf(t));
+            case "object_refs" -> "observed-data".equals(type) ? t -> "observables".equals(folderOf(t)) : t -> true;
+            default -> t -> true;
+        };
+    }
+
     private boolean isSdo(String type) {
         return "sdos".equals(folderOf(type));
     }
 
     private static void notBefore(List<String> errors, JsonNode o, String later, String earlier) {
-        if (o.has(later) && o.has(earlier)
-                && Instant.parse(o.get(later).asText()).isBefore(Instant.parse(o.get(earlier).asText()))) {
-            errors.add(o.path("id").asText() + ": " + later + " " + o.get(later).asText() + " is before "
-                    + earlier + " " + o.get(earlier).asText());
+        if (!o.has(later) || !o.has(earlier)) {
+            return;
+        }
+        try {
+            if (Instant.parse(o.get(later).asText()).isBefore(Instant.parse(o.get(earlier).asText()))) {
+                errors.add(o.path("id").asText() + ": " + later + " " + o.get(later).asText() + " is before "
+                        + earlier + " " + o.get(earlier).asText());
+            }
+        } catch (DateTimeParseException e) {
+            // The schema reports the malformed timestamp itself.
         }
     }
 
     private static void refs(List<String> errors, Map<String, String> typeById, JsonNode o, String property,
                              Predicate<String> allowedType) {
         JsonNode value = o.get(property);
-        if (value == null) {
-            return;
-        }
         List<JsonNode> targets = new ArrayList<>();
         if (value.isArray()) {
             value.forEach(targets::add);
@@ -173,6 +215,9 @@ public final class StixSchemaValidator {
     private String folderOf(String type) {
         if (!type.matches("[a-z0-9-]+")) {
             return null;
+        }
+        if (schemasDir == null) {
+            return StixTypes.folderOf(type);
         }
         for (String folder : SCHEMA_FOLDERS) {
             if (Files.isRegularFile(schemasDir.resolve(folder).resolve(type + ".json"))) {
