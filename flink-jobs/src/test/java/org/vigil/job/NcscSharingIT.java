@@ -31,7 +31,8 @@ import org.vigil.taxii.TaxiiServerConfig;
 /**
  * Sharing with NCSC end to end on the real broker, Elasticsearch, a MiniCluster and the TAXII server: an attack
  * written to Kafka while the job runs becomes verified alerts whose STIX objects the TAXII collection serves to its
- * reader within seconds, and refuses to a caller without credentials (401) or without the right (403).
+ * reader within seconds, with no internal user name or address under the default policy, and refuses to a caller
+ * without credentials (401) or without the right (403).
  */
 class NcscSharingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +54,10 @@ class NcscSharingIT {
         stack = LocalStack.start();
         stack.kafka().createTopics(1, EVENTS);
         runs = new JobRuns(stack, EVENTS);
-        VigilConfig config = runs.config("sharing");
+        // The default policy (no pseudonym key: internal users and addresses removed), bundles checked against the
+        // OASIS schemas before they are shared.
+        VigilConfig config = runs.config("sharing")
+                .with(VigilOptions.SHARE_STIX_SCHEMAS, org.vigil.sink.stix.StixTestData.schemas().toString());
         taxii = TaxiiServer.start(taxiiConfig(config.require(VigilOptions.STIX_TOPIC)));
         JobRuns.Run run = new JobRuns.Run(config, 1, 0, ChaosSource.Fault.none());
         job = runs.start(run, KafkaConnectors.from(config, false));
@@ -105,6 +109,10 @@ class NcscSharingIT {
         assertThat(sightings).as("sightings of the scan and the brute force within %s", WITHIN).hasSize(2);
         assertThat(objects("ncsc:ncsc-password", "indicator")).extracting(o -> o.path("pattern").asText())
                 .contains("[ipv4-addr:value = '" + ATTACKER + "']");
+
+        HttpResponse<String> all = get(objectsPath(""), "ncsc:ncsc-password");
+        assertThat(all.body()).as("what NCSC reads").contains(ATTACKER)
+                .doesNotContain(INTERNAL_USER).doesNotContain(PORTAL).doesNotContain("mail-01");
 
         assertThat(get(objectsPath(""), null).statusCode()).as("no credentials").isEqualTo(401);
         assertThat(get(objectsPath(""), "outsider:outsider-password").statusCode()).as("no read right").isEqualTo(403);
