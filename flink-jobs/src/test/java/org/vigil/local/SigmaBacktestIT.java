@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vigil.rules.RulePaths;
+import org.vigil.sigma.SigmaTestRules;
 
 /**
  * Sigma correlation rules converted by {@code vigil sigma convert} and run by {@code vigil backtest} (the correlator
@@ -28,27 +29,6 @@ class SigmaBacktestIT {
 
     @TempDir
     Path dir;
-
-    private static final String RECON = """
-            title: whoami
-            name: recon_cmd_a
-            tags: [attack.discovery, attack.t1033]
-            logsource: {product: windows, category: process_creation}
-            detection: {selection: {CommandLine|contains: whoami}, condition: selection}
-            ---
-            title: net user
-            name: recon_cmd_b
-            tags: [attack.discovery, attack.t1087]
-            logsource: {product: windows, category: process_creation}
-            detection: {selection: {CommandLine|contains: 'net user'}, condition: selection}
-            ---
-            title: ipconfig
-            name: recon_cmd_c
-            tags: [attack.discovery, attack.t1016]
-            logsource: {product: windows, category: process_creation}
-            detection: {selection: {CommandLine|contains: ipconfig}, condition: selection}
-            ---
-            """;
 
     /** One Windows event as a pretty-printed evtx-converter document. */
     private static String evtx(String channel, int id, Instant at, String computer, String eventData) {
@@ -83,7 +63,7 @@ class SigmaBacktestIT {
         Files.createDirectories(sigma);
         Files.copy(RulePaths.sharedData().resolve("sigma/spec-example_failed_logins_followed_by_success.yml"),
                 sigma.resolve("spec-example.yml"));
-        Files.writeString(sigma.resolve("recon.yml"), RECON
+        Files.writeString(sigma.resolve("recon.yml"), SigmaTestRules.RECON_RULES
                 + Files.readString(RulePaths.sharedData().resolve("sigma/tests/schema/correlation/temporal_ordered.yml")));
         Path rules = dir.resolve("rules");
         ByteArrayOutputStream convertOut = new ByteArrayOutputStream();

@@ -153,27 +153,6 @@ class SigmaCorrelationTest {
         assertThat(run(rule, oneUser)).as("one user a hundred times").isEmpty();
     }
 
-    private static final String RECON_RULES = """
-            title: whoami
-            name: recon_cmd_a
-            tags: [attack.discovery, attack.t1033]
-            logsource: {product: windows, category: process_creation}
-            detection: {selection: {CommandLine|contains: whoami}, condition: selection}
-            ---
-            title: net user
-            name: recon_cmd_b
-            tags: [attack.discovery, attack.t1087]
-            logsource: {product: windows, category: process_creation}
-            detection: {selection: {CommandLine|contains: 'net user'}, condition: selection}
-            ---
-            title: ipconfig
-            name: recon_cmd_c
-            tags: [attack.discovery, attack.t1016]
-            logsource: {product: windows, category: process_creation}
-            detection: {selection: {CommandLine|contains: ipconfig}, condition: selection}
-            ---
-            """;
-
     private static SecurityEvent command(Instant at, String commandLine, String host, String user) {
         return event(at, "cmd-" + commandLine + host + user + at.toEpochMilli(), "winlog.channel", SigmaTestRules.SYSMON,
                 "winlog.event_id", 1L, "host.name", host, "CommandLine", commandLine, "User", user);
@@ -190,7 +169,7 @@ class SigmaCorrelationTest {
 
     @Test
     void temporalNeedsEveryRuleInTheTimespanInAnyOrderForOneGroup() throws Exception {
-        RuleDefinition rule = convert(RECON_RULES + example("tests/schema/correlation/temporal.yml"), FieldMapping.shipped());
+        RuleDefinition rule = convert(SigmaTestRules.RECON_RULES + example("tests/schema/correlation/temporal.yml"), FieldMapping.shipped());
         assertThat(rule.metadata().tacticIds()).containsExactly("TA0007");
         assertThat(run(rule, recon("h1", "CORP\\eve@whoami@0", "CORP\\eve@net user x@1", "CORP\\eve@ipconfig /all@4"))).hasSize(1);
         assertThat(run(rule, recon("h1", "CORP\\eve@ipconfig@0", "CORP\\eve@whoami@1", "CORP\\eve@net user@2")))
@@ -204,7 +183,7 @@ class SigmaCorrelationTest {
 
     @Test
     void temporalOrderedNeedsTheRulesInTheirOrder() throws Exception {
-        RuleDefinition rule = convert(RECON_RULES + example("tests/schema/correlation/temporal_ordered.yml"), FieldMapping.shipped());
+        RuleDefinition rule = convert(SigmaTestRules.RECON_RULES + example("tests/schema/correlation/temporal_ordered.yml"), FieldMapping.shipped());
         assertThat(run(rule, recon("h1", "CORP\\eve@whoami@0", "CORP\\eve@net user@1", "CORP\\eve@ipconfig@4"))).hasSize(1);
         assertThat(run(rule, recon("h1", "CORP\\eve@ipconfig@0", "CORP\\eve@net user@1", "CORP\\eve@whoami@2")))
                 .as("reverse order").isEmpty();

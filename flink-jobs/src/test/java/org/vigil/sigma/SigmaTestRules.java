@@ -17,9 +17,30 @@ import org.vigil.rules.RuleFileParser;
 import org.vigil.rules.RuleFixtureRunner;
 
 /** Converts Sigma rule text in tests and runs the Vigil rule it becomes over events with the fixture runner. */
-final class SigmaTestRules {
+public final class SigmaTestRules {
     static final Instant T0 = Instant.parse("2026-03-02T08:00:00Z");
     static final String SYSMON = "Microsoft-Windows-Sysmon/Operational";
+    /** The three detection rules (whoami, net user, ipconfig) the specification's temporal examples refer to. */
+    public static final String RECON_RULES = """
+            title: whoami
+            name: recon_cmd_a
+            tags: [attack.discovery, attack.t1033]
+            logsource: {product: windows, category: process_creation}
+            detection: {selection: {CommandLine|contains: whoami}, condition: selection}
+            ---
+            title: net user
+            name: recon_cmd_b
+            tags: [attack.discovery, attack.t1087]
+            logsource: {product: windows, category: process_creation}
+            detection: {selection: {CommandLine|contains: 'net user'}, condition: selection}
+            ---
+            title: ipconfig
+            name: recon_cmd_c
+            tags: [attack.discovery, attack.t1016]
+            logsource: {product: windows, category: process_creation}
+            detection: {selection: {CommandLine|contains: ipconfig}, condition: selection}
+            ---
+            """;
 
     private SigmaTestRules() {}
 

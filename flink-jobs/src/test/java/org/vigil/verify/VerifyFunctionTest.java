@@ -359,14 +359,14 @@ class VerifyFunctionTest {
         }
     }
 
-    @Test
-    void aVerifiedAlertBelowTheThresholdIsSharedOnceWhenARepeatRaisesItsScore() throws Exception {
-        VerifySettings settings = new VerifySettings(new RiskScore(VigilanceCalendar.NONE, 10), 40, 20);
-        VerificationPolicy hf = VerificationPolicy.parse("high-fidelity");
+    /**
+     * A high-fidelity low-severity alert (21) and its repeats: one on a level-4 critical system (21 + 9 + 8 = 38),
+     * one also on the botnet list (+ 10 = 48), then one with nothing new (stays 48).
+     */
+    private static List<Alert> risingRepeats() {
         Alert low = Alert.builder().ruleId("vigil-low").ruleName("low").severity(Severity.LOW).partition("source.ip", ATTACKER)
                 .timestampMillis(T0.toEpochMilli()).triggeringEvents(List.of(event(T0, "e1", Map.of())), 20)
-                .verificationPolicy(hf).build();
-        // The repeat hits a level-4 critical system: 21 + 9 + 8 = 38, still below 40; the next one is on the botnet list: + 10.
+                .verificationPolicy(VerificationPolicy.parse("high-fidelity")).build();
         Alert second = low.withRepeat(low.toBuilder().timestampMillis(T0.plusSeconds(60).toEpochMilli())
                 .triggeringEvents(List.of(event(T0.plusSeconds(60), "e2", Map.of("vigil.asset.security_level", 4L,
                         "vigil.asset.criticality", "critical"))), 20).build());
@@ -375,9 +375,15 @@ class VerifyFunctionTest {
                         "vigil.asset.criticality", "critical", "vigil.botnet.ip", ATTACKER))), 20).build());
         Alert fourth = third.withRepeat(low.toBuilder().timestampMillis(T0.plusSeconds(180).toEpochMilli())
                 .triggeringEvents(List.of(event(T0.plusSeconds(180), "e4", Map.of())), 20).build());
+        return List.of(low, second, third, fourth);
+    }
+
+    @Test
+    void aVerifiedAlertBelowTheThresholdIsSharedOnceWhenARepeatRaisesItsScore() throws Exception {
+        VerifySettings settings = new VerifySettings(new RiskScore(VigilanceCalendar.NONE, 10), 40, 20);
         try (var h = harness(settings)) {
             h.open();
-            for (Alert a : List.of(low, second, third, fourth)) {
+            for (Alert a : risingRepeats()) {
                 feed(h, a);
                 h.processWatermark(a.lastSeenMillis());
             }
@@ -390,28 +396,16 @@ class VerifyFunctionTest {
 
     @Test
     void aSharedAlertIsSharedAgainOnlyWhenARepeatRaisesItsScore() throws Exception {
-        VerificationPolicy hf = VerificationPolicy.parse("high-fidelity");
-        Alert low = Alert.builder().ruleId("vigil-low").ruleName("low").severity(Severity.LOW).partition("source.ip", ATTACKER)
-                .timestampMillis(T0.toEpochMilli()).triggeringEvents(List.of(event(T0, "e1", Map.of())), 20)
-                .verificationPolicy(hf).build();
-        // Same repeats as above: 21, then a critical system 38, then the botnet list 48, then nothing new (stays 48).
-        Alert second = low.withRepeat(low.toBuilder().timestampMillis(T0.plusSeconds(60).toEpochMilli())
-                .triggeringEvents(List.of(event(T0.plusSeconds(60), "e2", Map.of("vigil.asset.security_level", 4L,
-                        "vigil.asset.criticality", "critical"))), 20).build());
-        Alert third = second.withRepeat(low.toBuilder().timestampMillis(T0.plusSeconds(120).toEpochMilli())
-                .triggeringEvents(List.of(event(T0.plusSeconds(120), "e3", Map.of("vigil.asset.security_level", 4L,
-                        "vigil.asset.criticality", "critical", "vigil.botnet.ip", ATTACKER))), 20).build());
-        Alert fourth = third.withRepeat(low.toBuilder().timestampMillis(T0.plusSeconds(180).toEpochMilli())
-                .triggeringEvents(List.of(event(T0.plusSeconds(180), "e4", Map.of())), 20).build());
+        // Scores 21, 38, 48, 48 (see risingRepeats).
         try (var h = started()) {
-            for (Alert a : List.of(low, second, third, fourth)) {
+            for (Alert a : risingRepeats()) {
                 feed(h, a);
                 h.processWatermark(a.lastSeenMillis());
             }
             assertThat(h.extractOutputValues()).extracting(Alert::riskScore).containsExactly(21, 38, 48, 48);
             assertThat(shared(h)).as("first share, then each escalation; not the repeat that adds nothing")
                     .extracting(Alert::occurrences).containsExactly(1, 2, 3);
-            assertThat(shared(h)).extracting(Alert::id).containsOnly(low.id());
+            assertThat(shared(h)).extracting(Alert::id).containsOnly(risingRepeats().get(0).id());
         }
     }
 
