@@ -262,7 +262,7 @@ public final class CorrelatorJob {
         alerts.getSideOutput(CorrelateFunction.LATE_EVENTS)
                 .sinkTo(io.lateEvents()).name("late-events-topic").uid("late-events-topic");
 
-        // Verify and score per entity; every decision goes to the index, each newly verified alert once to the feed.
+        // Verify and score per entity; every decision goes to the index, an alert to the feed when first shared and on escalation.
         SingleOutputStreamOperator<Alert> decided = alerts.union(botnetHosts)
                 .keyBy(new VerifyFunction.EntityKey())
                 .process(new VerifyFunction(settings.verify()), ALERT_TYPE)
