@@ -136,7 +136,7 @@ public final class EnrichFunction extends BroadcastProcessFunction<SecurityEvent
     /** One sighting per internal address of the event; hosts off the botnet list only once a minute (event time). */
     private void reportInternalHosts(SecurityEvent event, ReferenceData data, ReadOnlyContext ctx) {
         for (String field : HOST_FIELD_ORDER) {
-            for (String ip : values(event, field)) {
+            for (String ip : event.getStrings(field)) {
                 byte[] address = IpPrefix.addressOrNull(ip);
                 Asset asset = data.assetForAddress(address);
                 if (asset == null) {
@@ -183,16 +183,5 @@ public final class EnrichFunction extends BroadcastProcessFunction<SecurityEvent
         b.put(Enricher.BOTNET_FAMILY, entry.family());
         b.put(Enricher.BOTNET_LIST_VERSION, entry.listVersion());
         b.put(Enricher.BOTNET_MATCHED_FIELD, field);
-    }
-
-    private static List<String> values(SecurityEvent event, String field) {
-        Object v = event.get(field);
-        if (v == null) {
-            return List.of();
-        }
-        if (v instanceof List<?> list) {
-            return list.stream().map(String::valueOf).toList();
-        }
-        return List.of(String.valueOf(v));
     }
 }

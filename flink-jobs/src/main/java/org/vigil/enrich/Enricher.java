@@ -149,14 +149,7 @@ public final class Enricher implements Serializable {
         }
 
         List<String> values(String field) {
-            Object v = event.get(field);
-            if (v == null) {
-                return List.of();
-            }
-            if (v instanceof List<?> list) {
-                return list.stream().map(String::valueOf).toList();
-            }
-            return List.of(String.valueOf(v));
+            return event.getStrings(field);
         }
 
         byte[] address(String ip) {

@@ -77,6 +77,18 @@ public final class SecurityEvent implements Serializable {
         return fields.get(field);
     }
 
+    /** The field as text values: each element of a list field, the value alone otherwise; empty when absent. */
+    public List<String> getStrings(String field) {
+        Object v = fields.get(field);
+        if (v == null) {
+            return List.of();
+        }
+        if (v instanceof java.util.Collection<?> many) {
+            return many.stream().filter(java.util.Objects::nonNull).map(String::valueOf).toList();
+        }
+        return List.of(String.valueOf(v));
+    }
+
     /** The field as text; the first element of a list field; null when absent. */
     public String getString(String field) {
         Object v = fields.get(field);

@@ -31,8 +31,8 @@ public final class VerificationEvidence {
         }
         for (SecurityEvent e : evidenceOf(alert)) {
             if (policy.vulnerableTarget()) {
-                List<String> open = values(e, Enricher.TARGET_VULNERABILITIES);
-                for (String cve : values(e, "vulnerability.id")) {
+                List<String> open = e.getStrings(Enricher.TARGET_VULNERABILITIES);
+                for (String cve : e.getStrings("vulnerability.id")) {
                     if (open.contains(cve)) {
                         reasons.add("vulnerable-target: " + cve + " is unpatched and known exploited on the target "
                                 + targetName(e));
@@ -45,9 +45,9 @@ public final class VerificationEvidence {
                     reasons.add("intel: " + botnetIp + " is on the botnet list " + orUnknown(e.getString(Enricher.BOTNET_LIST_VERSION))
                             + " (" + orUnknown(e.getString(Enricher.BOTNET_FAMILY)) + ")");
                 }
-                for (String field : values(e, Enricher.INTEL_MATCHED_FIELDS)) {
-                    if (INTEL_FIELDS.contains(field) && (botnetIp == null || !values(e, field).contains(botnetIp))) {
-                        reasons.add("intel: " + field + " " + String.join(",", values(e, field)) + " matched an IOC"
+                for (String field : e.getStrings(Enricher.INTEL_MATCHED_FIELDS)) {
+                    if (INTEL_FIELDS.contains(field) && (botnetIp == null || !e.getStrings(field).contains(botnetIp))) {
+                        reasons.add("intel: " + field + " " + String.join(",", e.getStrings(field)) + " matched an IOC"
                                 + iocSource(e, field));
                     }
                 }
@@ -111,7 +111,7 @@ public final class VerificationEvidence {
         String target = null;
         if (role != null) {
             for (String field : List.of(role + ".ip", role + ".name", role + ".hostname", role + ".domain")) {
-                List<String> v = values(e, field);
+                List<String> v = e.getStrings(field);
                 if (!v.isEmpty()) {
                     target = v.get(0);
                     break;
@@ -130,16 +130,5 @@ public final class VerificationEvidence {
 
     private static String orUnknown(String s) {
         return s == null ? "unknown" : s;
-    }
-
-    static List<String> values(SecurityEvent e, String field) {
-        Object v = e.get(field);
-        if (v == null) {
-            return List.of();
-        }
-        if (v instanceof List<?> list) {
-            return list.stream().map(String::valueOf).toList();
-        }
-        return List.of(String.valueOf(v));
     }
 }

@@ -3,7 +3,6 @@ package org.vigil.sink.stix;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +39,7 @@ public final class AlertObservables {
                 .ifPresent(f -> add(shared, f, alert.partitionValue(), assetValues, policy));
         for (SecurityEvent event : alert.evidence()) {
             for (ShareableField field : policy.fields()) {
-                for (String value : values(event, field.field())) {
+                for (String value : event.getStrings(field.field())) {
                     add(shared, field, value, assetValues, policy);
                 }
             }
@@ -99,22 +98,11 @@ public final class AlertObservables {
             for (ShareableField field : ShareableField.values()) {
                 String prefix = field.assetPrefix();
                 if (prefix != null && event.fields().keySet().stream().anyMatch(k -> k.startsWith(prefix))) {
-                    values.addAll(values(event, field.field()));
+                    values.addAll(event.getStrings(field.field()));
                 }
             }
         }
         return values;
-    }
-
-    private static List<String> values(SecurityEvent event, String field) {
-        Object value = event.get(field);
-        if (value == null) {
-            return List.of();
-        }
-        if (value instanceof Collection<?> many) {
-            return many.stream().filter(v -> v != null).map(Object::toString).toList();
-        }
-        return List.of(value.toString());
     }
 
     private static String host(String url) {
