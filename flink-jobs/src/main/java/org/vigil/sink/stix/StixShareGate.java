@@ -93,8 +93,10 @@ public final class StixShareGate extends ProcessFunction<Alert, StixShare> {
             return;
         }
         refused.inc();
-        LOG.error("STIX bundle of alert {} refused, dead-lettered: {}", alert.id(), decision.problems());
-        ctx.output(DEAD_LETTERS, deadLetter(alert, decision, collection, clock.millis()));
+        DeadLetter deadLetter = deadLetter(alert, decision, collection, clock.millis());
+        // The dead letter's message: the first problems only (a schema mismatch lists hundreds).
+        LOG.error("{}; dead-lettered", deadLetter.message());
+        ctx.output(DEAD_LETTERS, deadLetter);
     }
 
     /** A bundle with what is wrong with it; a valid bundle has no problems. */
