@@ -56,6 +56,8 @@ public final class WebAccessLogNormaliser implements LineNormaliser<IisW3cHeader
                 event.put("host.name", syslog.header().host());
             }
         }
+        // The access line as the server wrote it: Sigma's keyword searches on web server rules read it.
+        event.put("event.original", line);
         if (isIis(line, header)) {
             IisW3cLine.normalise(line, header, event);
         } else if (CLF_START.matcher(line).lookingAt()) {

@@ -62,6 +62,7 @@ class WebAccessLogNormaliserTest {
         assertThat(e.get("event.category")).isEqualTo(List.of("web"));
         assertThat(e.get("event.type")).isEqualTo(List.of("access"));
         assertThat(e.get("event.outcome")).isEqualTo("success");
+        assertThat(e.get("event.original")).isEqualTo(APACHE_COMBINED);
     }
 
     @Test
@@ -133,6 +134,7 @@ class WebAccessLogNormaliserTest {
             assertThat(e.get("url.path")).isEqualTo("/wp-admin/");
             assertThat(e.get("http.response.status_code")).isEqualTo(404L);
             assertThat(e.timestamp()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+            assertThat(e.get("event.original")).as("the access line, without the syslog header").isEqualTo(access);
         }
         assertThat(List.of(bsd.get("host.name"), rfc5424.get("host.name"), apache.get("host.name")))
                 .containsExactly("web01", "web02", "web03");
@@ -323,6 +325,8 @@ class WebAccessLogNormaliserTest {
 
         assertThat(ecs.timestamp()).isEqualTo(raw.timestamp());
         Map<String, Object> rawFields = ruleVisible(raw);
+        // The module's pipeline drops the original line (unless told to preserve it): only the raw line keeps it.
+        assertThat(rawFields.remove("event.original")).isEqualTo(line);
         assertThat(rawFields).containsKeys("source.ip", "http.request.method", "url.original", "url.path", "url.query",
                 "http.response.status_code", "http.response.body.bytes", "http.version", "user_agent.original",
                 "event.category", "event.type", "event.outcome", "event.kind");
