@@ -195,6 +195,55 @@ class SigmaCorrelationTest {
                 .as("outside the timespan").isEmpty();
     }
 
+    /** A temporal_ordered over another temporal_ordered: (whoami then net user) then ipconfig, per host and user. */
+    private static final String NESTED_ORDERED = """
+            title: whoami then net user
+            name: recon_ab
+            correlation:
+                type: temporal_ordered
+                rules: [recon_cmd_a, recon_cmd_b]
+                group-by: [ComputerName, User]
+                timespan: 5m
+            ---
+            title: whoami then net user, then ipconfig
+            correlation:
+                type: temporal_ordered
+                rules: [recon_ab, recon_cmd_c]
+                group-by: [ComputerName, User]
+                timespan: 10m
+            """;
+
+    @Test
+    void temporalOrderedOverATemporalOrderedFiresOnlyInOrderWithinBothTimespansForOneGroup() throws Exception {
+        RuleDefinition rule = convert(SigmaTestRules.RECON_RULES + NESTED_ORDERED, FieldMapping.shipped());
+        assertThat(rule.metadata().horizon()).as("the outer timespan plus the inner one").isEqualTo(Duration.ofMinutes(15));
+
+        List<Alert> alerts = run(rule, recon("h1", "CORP\\eve@whoami@0", "CORP\\eve@net user@1", "CORP\\eve@ipconfig@4"));
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).evidence()).as("the three commands").hasSize(3);
+        assertThat(run(rule, recon("h1", "CORP\\eve@whoami@0", "CORP\\eve@net user@1", "CORP\\eve@ipconfig@10.9")))
+                .as("ipconfig just inside ten minutes of the inner match").hasSize(1);
+
+        assertThat(run(rule, recon("h1", "CORP\\eve@ipconfig@0", "CORP\\eve@whoami@1", "CORP\\eve@net user@2")))
+                .as("the outer step before the inner match").isEmpty();
+        assertThat(run(rule, recon("h1", "CORP\\eve@net user@0", "CORP\\eve@whoami@1", "CORP\\eve@ipconfig@2")))
+                .as("the inner steps in the wrong order").isEmpty();
+        assertThat(run(rule, recon("h1", "CORP\\eve@whoami@0", "CORP\\eve@net user@6", "CORP\\eve@ipconfig@7")))
+                .as("the inner steps further apart than the inner timespan").isEmpty();
+        assertThat(run(rule, recon("h1", "CORP\\eve@whoami@0", "CORP\\eve@net user@1", "CORP\\eve@ipconfig@11.1")))
+                .as("ipconfig past ten minutes after the inner match").isEmpty();
+        assertThat(run(rule, recon("h1", "CORP\\eve@whoami@0", "CORP\\eve@net user@1", "CORP\\bob@ipconfig@2")))
+                .as("the last step by another user").isEmpty();
+        assertThat(run(rule, recon("h1", "CORP\\eve@whoami@0", "CORP\\bob@net user@1", "CORP\\eve@ipconfig@2")))
+                .as("the inner steps by two users").isEmpty();
+        List<SecurityEvent> twoHosts = new ArrayList<>(recon("h1", "CORP\\eve@whoami@0", "CORP\\eve@net user@1"));
+        twoHosts.addAll(recon("h2", "CORP\\eve@ipconfig@2"));
+        assertThat(run(rule, twoHosts)).as("the last step on another host").isEmpty();
+        List<SecurityEvent> crossed = new ArrayList<>(recon("h2", "CORP\\eve@whoami@0"));
+        crossed.addAll(recon("h1", "CORP\\eve@net user@1", "CORP\\eve@ipconfig@2"));
+        assertThat(run(rule, crossed)).as("the inner steps on two hosts").isEmpty();
+    }
+
     private static final FieldMapping TRAFFIC = FieldMapping.parse("test-mapping", """
             logsources:
               - name: webserver
