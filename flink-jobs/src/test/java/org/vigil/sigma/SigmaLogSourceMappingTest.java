@@ -116,6 +116,32 @@ class SigmaLogSourceMappingTest {
         assertThat(clients(RuleFixtureRunner.alertsFor(r, events))).containsExactly(2, 3);
     }
 
+    @Test
+    void linuxWithoutAServiceSearchesTheMessagesOfSyslogAndAuthLogs() throws Exception {
+        RuleDefinition r = rule("""
+                title: privileged user created
+                id: 0ac15ec3-d24f-4246-aa2a-3077bb1cf90e
+                tags: [attack.persistence, attack.t1136.001]
+                logsource: {product: linux}
+                detection:
+                    selection_new_user: ['new user']
+                    selection_uids_gids: ['GID=0,', 'UID=0,', 'GID=27,']
+                    condition: all of selection_*
+                """);
+        var events = List.of(
+                linux("host-0", "system.auth", "useradd[1337]: new user: name=john, UID=0, GID=0, home=/home/john"),
+                linux("host-1", "system.syslog", "useradd[1337]: New user: name=b4, UID=1000, GID=27, home=/home/b4"),
+                linux("host-2", "system.auth", "useradd[1337]: new user: name=ann, UID=1001, GID=1001, home=/home/ann"),
+                linux("host-3", "windows.security", "new user: name=john, UID=0, GID=0,"),
+                linux("host-4", "system.auth", "usermod[7]: change user 'john' GID=0, UID=0,"));
+        assertThat(hosts(RuleFixtureRunner.alertsFor(r, events))).containsExactly(0, 1);
+    }
+
+    private static SecurityEvent linux(String host, String dataset, String message) {
+        return SecurityEvent.builder().timestamp(T0).id(host + dataset).put("host.name", host)
+                .put("event.dataset", dataset).put("message", message).build();
+    }
+
     /**
      * Access lines parsed by the job's web line format, one client each (198.51.100.N): combined log format around
      * the given request (which may carry its own closing quote, status and user agent).

@@ -12,7 +12,7 @@ S = [
  ("windows powershell classic/module", 190, 2, 1, {"unmapped_logsource": 1}),
  ("windows network_connection", 143, 2, 2, {}),
  ("windows pipe_created", 54, 1, 1, {}),
- ("linux builtin", 45, 3, 0, {"unmapped_logsource": 3}),
+ ("linux builtin", 45, 3, 2, {"unmapped_logsource": 1}),
  ("linux other (auditd, ...)", 651, 5, 0, {"unmapped_logsource": 5}),
  ("web webserver_generic", 60, 5, 5, {}),
  ("web other (proxy, products)", 419, 4, 0, {"unmapped_logsource": 4}),
