@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -230,36 +229,7 @@ final class TaxiiHandler implements HttpHandler {
         }
         List<JsonNode> objects = new ArrayList<>();
         envelope.get("objects").forEach(objects::add);
-        String requestTimestamp = TaxiiTimestamps.format(TaxiiTimestamps.nowMicros());
-        List<TaxiiCollection.Outcome> outcomes = collection.add(objects, null);
-        ObjectNode status = status(requestTimestamp, outcomes);
-        root.putStatus(status.get("id").asText(), status);
-        return new Response(202, status, Map.of());
-    }
-
-    private static ObjectNode status(String requestTimestamp, List<TaxiiCollection.Outcome> outcomes) {
-        ObjectNode status = JSON.createObjectNode();
-        status.put("id", UUID.randomUUID().toString());
-        status.put("status", "complete");
-        status.put("request_timestamp", requestTimestamp);
-        status.put("total_count", outcomes.size());
-        ArrayNode successes = JSON.createArrayNode();
-        ArrayNode failures = JSON.createArrayNode();
-        for (TaxiiCollection.Outcome o : outcomes) {
-            ObjectNode detail = (o.success() ? successes : failures).addObject();
-            detail.put("id", o.id() == null ? "" : o.id());
-            if (o.version() != null) {
-                detail.put("version", o.version());
-            }
-            detail.put("message", o.message());
-        }
-        status.put("success_count", successes.size());
-        status.set("successes", successes);
-        status.put("failure_count", failures.size());
-        status.set("failures", failures);
-        status.put("pending_count", 0);
-        status.putArray("pendings");
-        return status;
+        return new Response(202, collection.post(objects), Map.of());
     }
 
     private static ObjectNode envelopeHead(ObjectQuery.Page page) {
