@@ -44,6 +44,8 @@ public final class TaxiiCollection implements AutoCloseable {
     private final CollectionLog log;
 
     private final List<StoredObject> objects = new ArrayList<>();
+    // Each object's versions in sequence order: match[id] and the version filters read these, not the whole list.
+    private final Map<String, List<StoredObject>> versionsById = new HashMap<>();
     private final Set<String> versionKeys = new HashSet<>();
     private final Map<String, Long> feedOffsets = new HashMap<>();
     // The log keeps every status; memory the most recent ones, which is what clients read (right after their POST).
@@ -127,9 +129,27 @@ public final class TaxiiCollection implements AutoCloseable {
         return r;
     }
 
-    /** A consistent copy of the contents in sequence (date_added) order. */
+    /** A consistent copy of the contents in sequence (date_added) order; requests use {@link #page} instead. */
     public synchronized List<StoredObject> snapshot() {
         return List.copyOf(objects);
+    }
+
+    /** How many object versions the collection holds. */
+    public synchronized int size() {
+        return objects.size();
+    }
+
+    /** Whether the collection holds any version of the object. */
+    public synchronized boolean contains(String objectId) {
+        return versionsById.containsKey(objectId);
+    }
+
+    /**
+     * One page of a query, read in place: the lock is held only while the page's few versions are picked, and
+     * writers append after it (stored versions are never changed, so the page stays valid).
+     */
+    public synchronized ObjectQuery.Page page(ObjectQuery query, int maxPageSize) {
+        return query.page(objects, id -> versionsById.getOrDefault(id, List.of()), maxPageSize);
     }
 
     /** The offset after the last feed record stored from this partition, if any. */
@@ -257,6 +277,7 @@ public final class TaxiiCollection implements AutoCloseable {
         StoredObject stored = new StoredObject(objects.size(), dateAdded, object.get("id").asText(), version,
                 TaxiiTimestamps.parse(version), specVersion, object);
         objects.add(stored);
+        versionsById.computeIfAbsent(stored.id(), k -> new ArrayList<>()).add(stored);
         versionKeys.add(stored.versionKey());
         if (dateAdded.isAfter(lastDateAdded)) {
             lastDateAdded = dateAdded;

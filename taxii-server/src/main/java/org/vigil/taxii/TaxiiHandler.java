@@ -162,11 +162,10 @@ final class TaxiiHandler implements HttpHandler {
     }
 
     private Response objects(TaxiiCollection collection, ObjectQuery query, String objectId) {
-        List<StoredObject> all = collection.snapshot();
-        if (objectId != null && all.stream().noneMatch(o -> o.id().equals(objectId))) {
+        if (objectId != null && !collection.contains(objectId)) {
             throw TaxiiException.notFound("no object " + objectId + " in collection " + collection.id());
         }
-        ObjectQuery.Page page = query.page(query.select(all), catalog.maxPageSize());
+        ObjectQuery.Page page = collection.page(query, catalog.maxPageSize());
         ObjectNode envelope = envelopeHead(page);
         if (!page.items().isEmpty()) {
             ArrayNode objects = envelope.putArray("objects");
@@ -176,7 +175,7 @@ final class TaxiiHandler implements HttpHandler {
     }
 
     private Response manifest(TaxiiCollection collection, ObjectQuery query) {
-        ObjectQuery.Page page = query.page(query.select(collection.snapshot()), catalog.maxPageSize());
+        ObjectQuery.Page page = collection.page(query, catalog.maxPageSize());
         ObjectNode body = envelopeHead(page);
         if (!page.items().isEmpty()) {
             ArrayNode objects = body.putArray("objects");
@@ -192,11 +191,10 @@ final class TaxiiHandler implements HttpHandler {
     }
 
     private Response versions(TaxiiCollection collection, ObjectQuery query, String objectId) {
-        List<StoredObject> all = collection.snapshot();
-        if (all.stream().noneMatch(o -> o.id().equals(objectId))) {
+        if (!collection.contains(objectId)) {
             throw TaxiiException.notFound("no object " + objectId + " in collection " + collection.id());
         }
-        ObjectQuery.Page page = query.page(query.select(all), catalog.maxPageSize());
+        ObjectQuery.Page page = collection.page(query, catalog.maxPageSize());
         ObjectNode body = envelopeHead(page);
         if (!page.items().isEmpty()) {
             ArrayNode versions = body.putArray("versions");
