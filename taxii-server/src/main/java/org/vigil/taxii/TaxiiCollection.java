@@ -145,8 +145,9 @@ public final class TaxiiCollection implements AutoCloseable {
     }
 
     /**
-     * One page of a query, read in place: the lock is held only while the page's few versions are picked, and
-     * writers append after it (stored versions are never changed, so the page stays valid).
+     * One page of a query, read in place under the lock (a scan from the paging position that stops one match past
+     * the page; a sparse filter may scan far, but copies nothing); stored versions are never changed, so the page
+     * stays valid after writers append.
      */
     public synchronized ObjectQuery.Page page(ObjectQuery query, int maxPageSize) {
         return query.page(objects, id -> versionsById.getOrDefault(id, List.of()), maxPageSize);
