@@ -1,25 +1,17 @@
 package org.vigil.taxii;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** A TAXII API root: its information resource, its collections (in a fixed order) and the status resources of its POSTs. */
 public final class ApiRoot {
-    private static final int MAX_STATUSES = 10_000;
-
     private final String name;
     private final ObjectNode information;
     private final Map<String, TaxiiCollection> collections = new LinkedHashMap<>();
-    // POST statuses are kept in memory, the most recent ones only: a client reads its status right after the POST.
-    private final Map<String, ObjectNode> statuses = Collections.synchronizedMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
-            return size() > MAX_STATUSES;
-        }
-    });
+    // The status resources a fixture file holds (read-only, loaded once); POST statuses live in their collection.
+    private final Map<String, ObjectNode> fixtureStatuses = new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean listsEveryCollection;
 
     /**
@@ -62,11 +54,19 @@ public final class ApiRoot {
         return information.path("max_content_length").asLong(Long.MAX_VALUE);
     }
 
+    /** A POST's status resource; each collection keeps (and persists) those of the POSTs to it. */
     ObjectNode status(String id) {
-        return statuses.get(id);
+        for (TaxiiCollection c : collections.values()) {
+            ObjectNode status = c.status(id);
+            if (status != null) {
+                return status;
+            }
+        }
+        return fixtureStatuses.get(id);
     }
 
-    void putStatus(String id, ObjectNode status) {
-        statuses.put(id, status);
+    /** Adds a status resource read from a fixture file. */
+    void putFixtureStatus(String id, ObjectNode status) {
+        fixtureStatuses.put(id, status);
     }
 }

@@ -83,7 +83,7 @@ public final class FixtureData {
         }
         ApiRoot apiRoot = new ApiRoot(name, (ObjectNode) root.get("information").deepCopy(), collections, true);
         for (JsonNode status : root.path("status")) {
-            apiRoot.putStatus(status.get("id").asText(), (ObjectNode) status.deepCopy());
+            apiRoot.putFixtureStatus(status.get("id").asText(), (ObjectNode) status.deepCopy());
         }
         return apiRoot;
     }

@@ -3,11 +3,13 @@ package org.vigil.taxii;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The filters and paging of a GET on the objects, object, versions or manifest endpoint ({@code added_after},
@@ -112,40 +114,84 @@ public final class ObjectQuery {
                 specVersions);
     }
 
-    /** Selects the matching object versions from a collection's contents (in sequence order), before paging. */
-    public List<StoredObject> select(List<StoredObject> all) {
-        Map<String, List<StoredObject>> byId = new LinkedHashMap<>();
-        for (StoredObject o : all) {
-            if ((ids.isEmpty() || ids.contains(o.id())) && (types.isEmpty() || types.contains(o.type()))) {
-                byId.computeIfAbsent(o.id(), k -> new ArrayList<>()).add(o);
+    /**
+     * One page of the matching versions, read from a collection's versions in sequence (date_added) order without
+     * copying them: the scan starts at the paging position ({@code next}, else the first version added after
+     * {@code added_after}, found by binary search) and stops at the first match beyond the page, which only tells
+     * that more follow. With {@code match[id]} only those objects' versions are read.
+     *
+     * @param inSequence  the collection's versions, element {@code i} with sequence {@code i}
+     * @param versionsOf  the versions of one object id in sequence order (empty when the collection has none)
+     * @param maxPageSize the server's cap on {@code limit}
+     */
+    public Page page(List<StoredObject> inSequence, Function<String, List<StoredObject>> versionsOf, int maxPageSize) {
+        int size = Math.min(limit == null ? maxPageSize : limit, maxPageSize);
+        // Which versions of an object the version filters choose, worked out once per object and request.
+        Map<String, Set<Long>> chosenById = new HashMap<>();
+        List<StoredObject> items = new ArrayList<>();
+        boolean more = false;
+        for (StoredObject o : candidates(inSequence, versionsOf)) {
+            if (!matches(o, versionsOf, chosenById)) {
+                continue;
             }
-        }
-        List<StoredObject> selected = new ArrayList<>();
-        for (List<StoredObject> objectVersions : byId.values()) {
-            for (StoredObject o : selectVersions(selectSpecVersions(objectVersions))) {
-                if (addedAfter == null || o.dateAdded().isAfter(addedAfter)) {
-                    selected.add(o);
-                }
+            if (items.size() == size) {
+                more = true;
+                break;
             }
+            items.add(o);
         }
-        selected.sort(Comparator.comparingLong(StoredObject::sequence));
-        return selected;
+        String nextToken = more ? Long.toString(items.get(items.size() - 1).sequence()) : null;
+        return new Page(List.copyOf(items), more, nextToken);
     }
 
-    /** One page of the selection: after the {@code next} token, at most {@code limit} (capped by the server's max). */
-    public Page page(List<StoredObject> selected, int maxPageSize) {
-        int start = 0;
-        if (next != null) {
-            while (start < selected.size() && selected.get(start).sequence() <= next) {
-                start++;
+    private List<StoredObject> candidates(List<StoredObject> inSequence,
+            Function<String, List<StoredObject>> versionsOf) {
+        if (!ids.isEmpty()) {
+            List<StoredObject> versions = new ArrayList<>();
+            ids.forEach(id -> versions.addAll(versionsOf.apply(id)));
+            versions.sort(Comparator.comparingLong(StoredObject::sequence));
+            return versions;
+        }
+        int from = next == null ? 0 : (int) Math.min(inSequence.size(), Math.max(0L, next + 1));
+        if (addedAfter != null) {
+            from = Math.max(from, firstAddedAfter(inSequence));
+        }
+        return inSequence.subList(from, inSequence.size());
+    }
+
+    /** The index of the first version added after {@code added_after}; date_added never decreases along the list. */
+    private int firstAddedAfter(List<StoredObject> inSequence) {
+        int low = 0;
+        int high = inSequence.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (inSequence.get(mid).dateAdded().isAfter(addedAfter)) {
+                high = mid;
+            } else {
+                low = mid + 1;
             }
         }
-        int size = Math.min(limit == null ? maxPageSize : limit, maxPageSize);
-        int end = Math.min(selected.size(), start + size);
-        List<StoredObject> items = List.copyOf(selected.subList(start, end));
-        boolean more = end < selected.size();
-        String nextToken = more ? Long.toString(items.get(items.size() - 1).sequence()) : null;
-        return new Page(items, more, nextToken);
+        return low;
+    }
+
+    private boolean matches(StoredObject o, Function<String, List<StoredObject>> versionsOf,
+            Map<String, Set<Long>> chosenById) {
+        if (next != null && o.sequence() <= next) {
+            return false;
+        }
+        if (addedAfter != null && !o.dateAdded().isAfter(addedAfter)) {
+            return false;
+        }
+        if (!types.isEmpty() && !types.contains(o.type())) {
+            return false;
+        }
+        // Versions are chosen among all the object's versions, not those after added_after ("last" is the latest).
+        Set<Long> chosen = chosenById.computeIfAbsent(o.id(), id -> {
+            Set<Long> sequences = new HashSet<>();
+            selectVersions(selectSpecVersions(versionsOf.apply(id))).forEach(v -> sequences.add(v.sequence()));
+            return sequences;
+        });
+        return chosen.contains(o.sequence());
     }
 
     private List<StoredObject> selectSpecVersions(List<StoredObject> objectVersions) {

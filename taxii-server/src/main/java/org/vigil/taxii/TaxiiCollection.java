@@ -11,15 +11,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * A TAXII collection: its description, who may read and write it, and the object versions it holds in date_added
- * order, optionally persisted in a {@link CollectionLog}.
+ * order and the status resources of the POSTs to it, optionally persisted in a {@link CollectionLog}.
  *
  * <p>Every version added gets a date_added strictly after the previous one, so date_added order, sequence order and
  * the paging token agree, and a client paging by {@code X-TAXII-Date-Added-Last} never skips an object.
@@ -28,6 +31,9 @@ public final class TaxiiCollection implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern STIX_ID = Pattern.compile(
             "[a-z0-9][a-z0-9-]*[a-z0-9]--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** POST statuses kept readable per collection. */
+    static final int MAX_STATUSES = 10_000;
 
     private final String id;
     private final String title;
@@ -38,8 +44,17 @@ public final class TaxiiCollection implements AutoCloseable {
     private final CollectionLog log;
 
     private final List<StoredObject> objects = new ArrayList<>();
+    // Each object's versions in sequence order: match[id] and the version filters read these, not the whole list.
+    private final Map<String, List<StoredObject>> versionsById = new HashMap<>();
     private final Set<String> versionKeys = new HashSet<>();
     private final Map<String, Long> feedOffsets = new HashMap<>();
+    // The log keeps every status; memory the most recent ones, which is what clients read (right after their POST).
+    private final Map<String, ObjectNode> statuses = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
+            return size() > MAX_STATUSES;
+        }
+    };
     private Instant lastDateAdded = Instant.EPOCH;
     private long rejectedFeedRecords;
 
@@ -114,9 +129,28 @@ public final class TaxiiCollection implements AutoCloseable {
         return r;
     }
 
-    /** A consistent copy of the contents in sequence (date_added) order. */
+    /** A consistent copy of the contents in sequence (date_added) order; requests use {@link #page} instead. */
     public synchronized List<StoredObject> snapshot() {
         return List.copyOf(objects);
+    }
+
+    /** How many object versions the collection holds. */
+    public synchronized int size() {
+        return objects.size();
+    }
+
+    /** Whether the collection holds any version of the object. */
+    public synchronized boolean contains(String objectId) {
+        return versionsById.containsKey(objectId);
+    }
+
+    /**
+     * One page of a query, read in place under the lock (a scan from the paging position that stops one match past
+     * the page; a sparse filter may scan far, but copies nothing); stored versions are never changed, so the page
+     * stays valid after writers append.
+     */
+    public synchronized ObjectQuery.Page page(ObjectQuery query, int maxPageSize) {
+        return query.page(objects, id -> versionsById.getOrDefault(id, List.of()), maxPageSize);
     }
 
     /** The offset after the last feed record stored from this partition, if any. */
@@ -131,19 +165,53 @@ public final class TaxiiCollection implements AutoCloseable {
     }
 
     /**
-     * Adds objects (a POST's envelope or a feed bundle): each valid new version gets its date_added; a version already
-     * present is a success that adds nothing; an invalid object is a failure with the reason. The accepted versions
-     * and the feed position are fsync'd in one log line before this returns.
+     * Adds a feed bundle's objects: each valid new version gets its date_added; a version already present is a
+     * success that adds nothing; an invalid object is a failure with the reason. The accepted versions, the refused
+     * objects' reasons and the feed position are fsync'd in one log line before this returns.
      */
     public synchronized List<Outcome> add(List<JsonNode> posted, FeedPosition source) {
+        Objects.requireNonNull(source, "source");
+        ObjectNode line = JSON.createObjectNode();
+        line.set("source", JSON.valueToTree(source));
+        List<Outcome> outcomes = accept(posted, line);
+        if (outcomes.stream().anyMatch(o -> !o.success())) {
+            // A feed has nobody to read a status resource: keep its refused objects' reasons with its position.
+            ArrayNode failures = line.putArray("failures");
+            outcomes.stream().filter(o -> !o.success()).forEach(o -> failures.addObject()
+                    .put("id", o.id()).put("message", o.message()));
+        }
+        log.append(line.toString());
+        replay(line);
+        return outcomes;
+    }
+
+    /**
+     * Adds a POSTed envelope's objects as {@link #add} does and returns the POST's status resource, which is written
+     * in the same fsync'd log line as the versions it reports: a client that got the 202 can read the status after a
+     * restart, and a status never names versions that were not kept.
+     */
+    public synchronized ObjectNode post(List<JsonNode> posted) {
+        String requestTimestamp = TaxiiTimestamps.format(TaxiiTimestamps.nowMicros());
+        ObjectNode line = JSON.createObjectNode();
+        List<Outcome> outcomes = accept(posted, line);
+        line.set("status", PostStatus.of(UUID.randomUUID().toString(), requestTimestamp, outcomes));
+        log.append(line.toString());
+        replay(line);
+        return (ObjectNode) line.get("status").deepCopy();
+    }
+
+    /** The status resource of a POST to this collection, if it is among the most recent {@value #MAX_STATUSES}. */
+    public synchronized ObjectNode status(String statusId) {
+        ObjectNode status = statuses.get(statusId);
+        return status == null ? null : status.deepCopy();
+    }
+
+    /** The outcome of each posted object; the new versions go into {@code line}'s "objects" with their date_added. */
+    private List<Outcome> accept(List<JsonNode> posted, ObjectNode line) {
         if (!writable) {
             throw new IllegalStateException("collection " + id + " is read-only");
         }
         List<Outcome> outcomes = new ArrayList<>();
-        ObjectNode line = JSON.createObjectNode();
-        if (source != null) {
-            line.set("source", JSON.valueToTree(source));
-        }
         ArrayNode entries = line.putArray("objects");
         Set<String> keysInRequest = new HashSet<>();
         Instant dateAdded = lastDateAdded;
@@ -165,16 +233,6 @@ public final class TaxiiCollection implements AutoCloseable {
             entry.put("date_added", TaxiiTimestamps.format(dateAdded));
             entry.set("object", node);
             outcomes.add(new Outcome(objectId, version, true, "added to collection " + id));
-        }
-        if (source != null && outcomes.stream().anyMatch(o -> !o.success())) {
-            // A feed has nobody to read a status resource: keep its refused objects' reasons with its position.
-            ArrayNode failures = line.putArray("failures");
-            outcomes.stream().filter(o -> !o.success()).forEach(o -> failures.addObject()
-                    .put("id", o.id()).put("message", o.message()));
-        }
-        if (!entries.isEmpty() || source != null) {
-            log.append(line.toString());
-            replay(line);
         }
         return outcomes;
     }
@@ -202,6 +260,10 @@ public final class TaxiiCollection implements AutoCloseable {
         if (line.has("rejected")) {
             rejectedFeedRecords++;
         }
+        JsonNode status = line.get("status");
+        if (status != null) {
+            statuses.put(status.get("id").asText(), (ObjectNode) status);
+        }
         JsonNode source = line.get("source");
         if (source != null) {
             feedOffsets.put(source.get("topic").asText() + "-" + source.get("partition").asInt(),
@@ -216,6 +278,7 @@ public final class TaxiiCollection implements AutoCloseable {
         StoredObject stored = new StoredObject(objects.size(), dateAdded, object.get("id").asText(), version,
                 TaxiiTimestamps.parse(version), specVersion, object);
         objects.add(stored);
+        versionsById.computeIfAbsent(stored.id(), k -> new ArrayList<>()).add(stored);
         versionKeys.add(stored.versionKey());
         if (dateAdded.isAfter(lastDateAdded)) {
             lastDateAdded = dateAdded;

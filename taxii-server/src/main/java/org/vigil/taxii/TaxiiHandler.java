@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,11 +162,10 @@ final class TaxiiHandler implements HttpHandler {
     }
 
     private Response objects(TaxiiCollection collection, ObjectQuery query, String objectId) {
-        List<StoredObject> all = collection.snapshot();
-        if (objectId != null && all.stream().noneMatch(o -> o.id().equals(objectId))) {
+        if (objectId != null && !collection.contains(objectId)) {
             throw TaxiiException.notFound("no object " + objectId + " in collection " + collection.id());
         }
-        ObjectQuery.Page page = query.page(query.select(all), catalog.maxPageSize());
+        ObjectQuery.Page page = collection.page(query, catalog.maxPageSize());
         ObjectNode envelope = envelopeHead(page);
         if (!page.items().isEmpty()) {
             ArrayNode objects = envelope.putArray("objects");
@@ -177,7 +175,7 @@ final class TaxiiHandler implements HttpHandler {
     }
 
     private Response manifest(TaxiiCollection collection, ObjectQuery query) {
-        ObjectQuery.Page page = query.page(query.select(collection.snapshot()), catalog.maxPageSize());
+        ObjectQuery.Page page = collection.page(query, catalog.maxPageSize());
         ObjectNode body = envelopeHead(page);
         if (!page.items().isEmpty()) {
             ArrayNode objects = body.putArray("objects");
@@ -193,11 +191,10 @@ final class TaxiiHandler implements HttpHandler {
     }
 
     private Response versions(TaxiiCollection collection, ObjectQuery query, String objectId) {
-        List<StoredObject> all = collection.snapshot();
-        if (all.stream().noneMatch(o -> o.id().equals(objectId))) {
+        if (!collection.contains(objectId)) {
             throw TaxiiException.notFound("no object " + objectId + " in collection " + collection.id());
         }
-        ObjectQuery.Page page = query.page(query.select(all), catalog.maxPageSize());
+        ObjectQuery.Page page = collection.page(query, catalog.maxPageSize());
         ObjectNode body = envelopeHead(page);
         if (!page.items().isEmpty()) {
             ArrayNode versions = body.putArray("versions");
@@ -230,36 +227,7 @@ final class TaxiiHandler implements HttpHandler {
         }
         List<JsonNode> objects = new ArrayList<>();
         envelope.get("objects").forEach(objects::add);
-        String requestTimestamp = TaxiiTimestamps.format(TaxiiTimestamps.nowMicros());
-        List<TaxiiCollection.Outcome> outcomes = collection.add(objects, null);
-        ObjectNode status = status(requestTimestamp, outcomes);
-        root.putStatus(status.get("id").asText(), status);
-        return new Response(202, status, Map.of());
-    }
-
-    private static ObjectNode status(String requestTimestamp, List<TaxiiCollection.Outcome> outcomes) {
-        ObjectNode status = JSON.createObjectNode();
-        status.put("id", UUID.randomUUID().toString());
-        status.put("status", "complete");
-        status.put("request_timestamp", requestTimestamp);
-        status.put("total_count", outcomes.size());
-        ArrayNode successes = JSON.createArrayNode();
-        ArrayNode failures = JSON.createArrayNode();
-        for (TaxiiCollection.Outcome o : outcomes) {
-            ObjectNode detail = (o.success() ? successes : failures).addObject();
-            detail.put("id", o.id() == null ? "" : o.id());
-            if (o.version() != null) {
-                detail.put("version", o.version());
-            }
-            detail.put("message", o.message());
-        }
-        status.put("success_count", successes.size());
-        status.set("successes", successes);
-        status.put("failure_count", failures.size());
-        status.set("failures", failures);
-        status.put("pending_count", 0);
-        status.putArray("pendings");
-        return status;
+        return new Response(202, collection.post(objects), Map.of());
     }
 
     private static ObjectNode envelopeHead(ObjectQuery.Page page) {

@@ -69,7 +69,7 @@ public final class TaxiiServer implements AutoCloseable {
                 feed.start();
             }
             for (TaxiiCollection c : collections) {
-                LOG.info("collection {}: {} object versions reloaded from {}", c.id(), c.snapshot().size(),
+                LOG.info("collection {}: {} object versions reloaded from {}", c.id(), c.size(),
                         config.dataDir());
             }
             LOG.info("serving {}{}", server.discoveryUri(), config.feed() == null ? ""

@@ -163,6 +163,32 @@ class TaxiiServerTest {
     }
 
     @Test
+    void aPostsStatusIsReadableAfterARestart() throws Exception {
+        server = TaxiiServer.start(config());
+        TaxiiClient.Reply posted = writer().post(OBJECTS, MediaTypes.TAXII_21, envelope(
+                indicator("2026-11-20T10:00:00.000Z"), "{\"type\":\"indicator\",\"id\":\"indicator--nope\"}"));
+        TaxiiClient.Reply repeated = writer().post(OBJECTS, MediaTypes.TAXII_21,
+                envelope(indicator("2026-11-20T10:00:00.000Z")));
+        String statusPath = "/vigil/status/" + posted.json().get("id").asText() + "/";
+        String repeatedPath = "/vigil/status/" + repeated.json().get("id").asText() + "/";
+        assertThat(writer().get(statusPath).json()).isEqualTo(posted.json());
+        server.close();
+        server = null;
+
+        server = TaxiiServer.start(config());
+        TaxiiClient.Reply afterRestart = writer().get(statusPath);
+        assertThat(afterRestart.status()).isEqualTo(200);
+        assertThat(afterRestart.json()).as("the status as the POST answered it").isEqualTo(posted.json());
+        assertThat(afterRestart.json().get("success_count").asInt()).isEqualTo(1);
+        assertThat(afterRestart.json().get("failure_count").asInt()).isEqualTo(1);
+        assertThat(writer().get(repeatedPath).json()).as("a POST that added nothing has its status too")
+                .isEqualTo(repeated.json());
+        assertThat(writer().get("/vigil/status/" + java.util.UUID.randomUUID() + "/").status()).isEqualTo(404);
+        assertThat(reader().get(OBJECTS + "?match[version]=all").json().get("objects"))
+                .as("statuses are not objects").hasSize(1);
+    }
+
+    @Test
     void aLastLineCutShortByACrashIsDroppedAndTheRestKept() throws Exception {
         server = TaxiiServer.start(config());
         writer().post(OBJECTS, MediaTypes.TAXII_21, envelope(indicator("2026-11-20T10:00:00.000Z")));

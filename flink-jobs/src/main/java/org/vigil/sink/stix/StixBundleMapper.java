@@ -9,7 +9,9 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 import org.vigil.alert.Alert;
@@ -18,11 +20,14 @@ import org.vigil.share.SharingPolicy;
 
 /**
  * Maps one alert to a STIX 2.1 bundle under the sharing policy: the SOC's identity, the TLP marking, the shared
- * observables, the rule's attack-pattern, an indicator of the attacker's external values (indicating the
- * attack-pattern), the observed-data and the SOC's sighting of the indicator (of the attack-pattern without one).
+ * observables, one attack-pattern per ATT&CK technique of the rule, an indicator of the attacker's external values
+ * (indicating each attack-pattern), the observed-data and the SOC's sighting of the indicator (of the first
+ * attack-pattern without one).
  *
  * <p>Every id and timestamp is derived from the alert, so mapping the same alert again yields the same bundle
- * byte for byte; a replay re-sends the same objects rather than new versions or new objects.
+ * byte for byte; a replay re-sends the same objects rather than new versions or new objects. The identity and the
+ * attack-patterns do not belong to one alert: their ids and versions are fixed, so every bundle re-sends the same
+ * version of them and a recipient's collection holds one object per SOC and per technique.
  */
 public final class StixBundleMapper implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -35,6 +40,12 @@ public final class StixBundleMapper implements Serializable {
      * fixed instant keeps it one version for recipients.
      */
     public static final Instant DEFAULT_IDENTITY_CREATED = Instant.parse("2024-01-01T00:00:00Z");
+    /**
+     * {@code created} and {@code modified} of the per-technique attack-patterns: fixed, because the same technique
+     * is sent with every alert and each send must be the same version. Move it forward when what such an object
+     * says changes, so recipients see a new version rather than two contents under one.
+     */
+    public static final Instant ATTACK_PATTERN_VERSION = Instant.parse("2024-01-01T00:00:00Z");
     public static final TlpMarking DEFAULT_MARKING = TlpMarking.AMBER;
     /** Upper bound STIX puts on {@code number_observed} and {@code count}. */
     static final int MAX_COUNT = 999_999_999;
@@ -97,15 +108,17 @@ public final class StixBundleMapper implements Serializable {
         objects.add(marking.toStix());
         objects.add(identity(markings));
         observables.forEach(o -> objects.add(o.toStix(markings)));
-        ObjectNode attackPattern = attackPattern(alert, firstSeen, lastSeen, markings);
-        objects.add(attackPattern);
+        List<ObjectNode> attackPatterns = attackPatterns(alert, markings);
+        objects.addAll(attackPatterns);
         // Only the attacker's values make an indicator: an internal address in a pattern would tell recipients to
         // block one of our own hosts.
-        ObjectNode sightingOf = attackPattern;
+        ObjectNode sightingOf = attackPatterns.get(0);
         if (!attacker.isEmpty()) {
             ObjectNode indicator = indicator(alert, attacker, firstSeen, lastSeen, markings);
             objects.add(indicator);
-            objects.add(relationship(alert, "indicates", indicator, attackPattern, firstSeen, lastSeen, markings));
+            for (ObjectNode attackPattern : attackPatterns) {
+                objects.add(relationship(alert, "indicates", indicator, attackPattern, firstSeen, lastSeen, markings));
+            }
             sightingOf = indicator;
         }
         ObjectNode observedData = null;
@@ -130,15 +143,51 @@ public final class StixBundleMapper implements Serializable {
         return identity;
     }
 
-    /** What the rule detects, with its ATT&CK techniques as external references and tactics as kill-chain phases. */
-    private ObjectNode attackPattern(Alert alert, long firstSeen, long lastSeen, List<String> markings) {
-        ObjectNode pattern = sdo("attack-pattern", alert, firstSeen, lastSeen, markings);
+    /** The id of the attack-pattern of an ATT&CK technique: the same in every bundle of every alert. */
+    public static String attackPatternId(String techniqueId) {
+        return "attack-pattern--" + NameBasedUuid.v5(VIGIL_NAMESPACE,
+                "attack-pattern/" + MitreAttack.SOURCE_NAME + "/" + techniqueKey(techniqueId));
+    }
+
+    /**
+     * One attack-pattern per technique of the rule, in the rule's order. A rule file always names a technique; an
+     * alert without one (built by hand) gets the attack-pattern of its rule version instead, so a sighting always
+     * has something to be of.
+     */
+    private List<ObjectNode> attackPatterns(Alert alert, List<String> markings) {
+        List<String> techniques = alert.techniqueIds().stream().map(StixBundleMapper::techniqueKey)
+                .filter(t -> !t.isEmpty()).distinct().toList();
+        if (techniques.isEmpty()) {
+            return List.of(ruleAttackPattern(alert, markings));
+        }
+        List<ObjectNode> patterns = new ArrayList<>();
+        for (String technique : techniques) {
+            // Only what the technique itself determines: another rule (with other tactics and words) sends the same
+            // object, so the rule's name, description and tactics stay on the indicator.
+            ObjectNode pattern = fixedVersionSdo("attack-pattern", attackPatternId(technique), markings);
+            pattern.put("name", technique);
+            ObjectNode ref = pattern.putArray("external_references").addObject()
+                    .put("source_name", MitreAttack.SOURCE_NAME).put("external_id", technique);
+            MitreAttack.techniqueUrl(technique).ifPresent(url -> ref.put("url", url));
+            patterns.add(pattern);
+        }
+        return patterns;
+    }
+
+    /** What a rule without an ATT&CK technique detects, one object per rule version (its words may change). */
+    private ObjectNode ruleAttackPattern(Alert alert, List<String> markings) {
+        ObjectNode pattern = fixedVersionSdo("attack-pattern", "attack-pattern--" + NameBasedUuid.v5(VIGIL_NAMESPACE,
+                "attack-pattern/rule/" + alert.ruleId() + "/v" + alert.ruleVersion()), markings);
         pattern.put("name", alert.ruleName());
         if (!alert.ruleDescription().isBlank()) {
             pattern.put("description", alert.ruleDescription());
         }
         putAttack(pattern, alert);
         return pattern;
+    }
+
+    private static String techniqueKey(String techniqueId) {
+        return techniqueId.trim().toUpperCase(Locale.ROOT);
     }
 
     private ObjectNode indicator(Alert alert, List<StixObservable> observables, long firstSeen, long lastSeen,
@@ -181,7 +230,8 @@ public final class StixBundleMapper implements Serializable {
     private ObjectNode relationship(Alert alert, String type, ObjectNode source, ObjectNode target, long firstSeen,
                                     long lastSeen, List<String> markings) {
         ObjectNode relationship = sdo("relationship", alert, firstSeen, lastSeen, markings);
-        relationship.put("id", "relationship--" + NameBasedUuid.v5(VIGIL_NAMESPACE, alert.id() + "/relationship/" + type));
+        relationship.put("id", "relationship--" + NameBasedUuid.v5(VIGIL_NAMESPACE,
+                alert.id() + "/relationship/" + type + "/" + target.get("id").asText()));
         relationship.put("relationship_type", type);
         relationship.put("source_ref", source.get("id").asText());
         relationship.put("target_ref", target.get("id").asText());
@@ -233,6 +283,19 @@ public final class StixBundleMapper implements Serializable {
         node.put("created_by_ref", identityId());
         node.put("created", format(firstSeen));
         node.put("modified", format(lastSeen));
+        markings.forEach(node.putArray("object_marking_refs")::add);
+        return node;
+    }
+
+    /** An SDO created by the SOC that belongs to no alert: its id is given, its version fixed. */
+    private ObjectNode fixedVersionSdo(String type, String id, List<String> markings) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("type", type);
+        node.put("spec_version", "2.1");
+        node.put("id", id);
+        node.put("created_by_ref", identityId());
+        node.put("created", format(ATTACK_PATTERN_VERSION.toEpochMilli()));
+        node.put("modified", format(ATTACK_PATTERN_VERSION.toEpochMilli()));
         markings.forEach(node.putArray("object_marking_refs")::add);
         return node;
     }

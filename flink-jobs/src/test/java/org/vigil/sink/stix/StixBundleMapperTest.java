@@ -80,9 +80,14 @@ class StixBundleMapperTest {
         assertThat(sighting.get("last_seen").asText()).isEqualTo("2025-03-14T02:11:05.500Z");
 
         JsonNode attackPattern = only(bundle, "attack-pattern");
-        assertThat(attackPattern.get("name").asText()).isEqualTo("SSH brute force");
+        assertThat(attackPattern.get("id").asText()).as("the technique's, not the alert's").isEqualTo("attack-pattern--"
+                + NameBasedUuid.v5(StixBundleMapper.VIGIL_NAMESPACE, "attack-pattern/mitre-attack/T1110.001"));
+        assertThat(attackPattern.get("name").asText()).isEqualTo("T1110.001");
         assertThat(attackPattern.at("/external_references/0/external_id").asText()).isEqualTo("T1110.001");
-        assertThat(attackPattern.at("/kill_chain_phases/0/phase_name").asText()).isEqualTo("credential-access");
+        assertThat(attackPattern.at("/external_references/0/url").asText())
+                .isEqualTo("https://attack.mitre.org/techniques/T1110/001/");
+        assertThat(attackPattern.has("kill_chain_phases")).as("the rule's tactics stay on the indicator").isFalse();
+        assertThat(attackPattern.has("description")).isFalse();
         JsonNode indicates = only(bundle, "relationship");
         assertThat(indicates.get("relationship_type").asText()).isEqualTo("indicates");
         assertThat(indicates.get("source_ref")).isEqualTo(indicator.get("id"));
@@ -228,6 +233,56 @@ class StixBundleMapperTest {
         assertThat(indicator.has("kill_chain_phases")).isFalse();
         assertThat(indicator.has("external_references")).isFalse();
         assertThat(indicator.has("description")).isFalse();
+        // No technique to describe: the rule version's own attack-pattern, so the indicator still indicates something.
+        JsonNode rulePattern = only(bundle, "attack-pattern");
+        assertThat(rulePattern.get("name").asText()).isEqualTo("SSH brute force");
+        assertThat(rulePattern.get("id").asText()).isEqualTo("attack-pattern--"
+                + NameBasedUuid.v5(StixBundleMapper.VIGIL_NAMESPACE, "attack-pattern/rule/cred.ssh-bruteforce/v2"));
+        assertThat(only(bundle, "relationship").get("target_ref")).isEqualTo(rulePattern.get("id"));
+    }
+
+    @Test
+    void theAttackPatternOfATechniqueIsOneObjectWhicheverRuleOrAlertSendsIt() {
+        Alert ssh = bruteForce("source.ip", ATTACKER, events(ATTACKER, ATTACKER));
+        Alert rdp = bruteForce("source.ip", "198.51.100.44", events("198.51.100.44")).toBuilder()
+                .ruleId("cred.rdp-spray").ruleVersion(7).ruleName("RDP password spray").ruleDescription("Spray.")
+                .tacticIds(List.of("TA0001")).techniqueIds(List.of(" t1110.001 ")).build();
+        ObjectNode a = mapper.toBundle(ssh);
+        ObjectNode b = mapper.toBundle(rdp);
+        assertValid(b);
+        assertThat(only(b, "attack-pattern")).as("same id and same version, so the same content")
+                .isEqualTo(only(a, "attack-pattern"));
+        assertThat(only(a, "attack-pattern").get("created").asText()).isEqualTo("2024-01-01T00:00:00.000Z");
+        assertThat(only(a, "attack-pattern").get("modified").asText()).isEqualTo("2024-01-01T00:00:00.000Z");
+        assertThat(only(b, "indicator").get("name").asText()).isEqualTo("RDP password spray");
+        assertThat(only(b, "indicator").at("/kill_chain_phases/0/phase_name").asText()).isEqualTo("initial-access");
+        assertThat(only(b, "relationship").get("id")).as("the relationship is the alert's")
+                .isNotEqualTo(only(a, "relationship").get("id"));
+    }
+
+    @Test
+    void eachTechniqueOfTheRuleIsAnAttackPatternTheIndicatorIndicates() {
+        Alert alert = bruteForce("source.ip", ATTACKER, events(ATTACKER)).toBuilder()
+                .techniqueIds(List.of("T1110.001", "T1078", "T1110.001")).build();
+        ObjectNode bundle = mapper.toBundle(alert);
+        assertValid(bundle);
+        assertThat(types(bundle)).containsExactly("marking-definition", "identity", "ipv4-addr", "attack-pattern",
+                "attack-pattern", "indicator", "relationship", "relationship", "observed-data", "sighting");
+        List<String> patterns = idsOf(bundle, "attack-pattern");
+        assertThat(patterns).containsExactly(StixBundleMapper.attackPatternId("T1110.001"),
+                StixBundleMapper.attackPatternId("T1078"));
+        String indicator = only(bundle, "indicator").get("id").asText();
+        List<JsonNode> relationships = objectsOf(bundle, "relationship");
+        assertThat(relationships).allSatisfy(r -> assertThat(r.get("source_ref").asText()).isEqualTo(indicator));
+        assertThat(relationships).extracting(r -> r.get("target_ref").asText()).containsExactlyElementsOf(patterns);
+        assertThat(relationships.get(0).get("id")).isNotEqualTo(relationships.get(1).get("id"));
+
+        // Without an indicator the sighting is of the rule's first technique.
+        Alert internalOnly = bruteForce("user.name", "svc", events((String) null)).toBuilder()
+                .techniqueIds(List.of("T1110.001", "T1078")).build();
+        ObjectNode sightingOnly = mapper.toBundle(internalOnly);
+        assertValid(sightingOnly);
+        assertThat(only(sightingOnly, "sighting").get("sighting_of_ref").asText()).isEqualTo(patterns.get(0));
     }
 
     @Test
@@ -247,12 +302,13 @@ class StixBundleMapperTest {
     @Test
     void timestampsAreMillisecondUtcAndDerivedFromEventTime() {
         ObjectNode bundle = mapper.toBundle(bruteForce("source.ip", ATTACKER, events(ATTACKER, ATTACKER)));
-        for (String type : List.of("attack-pattern", "indicator", "relationship", "observed-data", "sighting")) {
+        for (String type : List.of("indicator", "relationship", "observed-data", "sighting")) {
             JsonNode o = only(bundle, type);
             assertThat(o.get("created").asText()).as(type).isEqualTo("2025-03-14T02:10:00.123Z");
             assertThat(o.get("modified").asText()).as(type).isEqualTo("2025-03-14T02:10:20.000Z");
         }
         assertThat(only(bundle, "identity").get("created").asText()).isEqualTo("2024-01-01T00:00:00.000Z");
+        assertThat(only(bundle, "attack-pattern").get("modified").asText()).isEqualTo("2024-01-01T00:00:00.000Z");
     }
 
     @Test
@@ -265,17 +321,17 @@ class StixBundleMapperTest {
     }
 
     @Test
-    void differentAlertsGetDifferentObjectIdsButShareTheSocAndTheObservable() {
+    void differentAlertsGetDifferentObjectIdsButShareTheSocTheObservableAndTheTechnique() {
         Alert a = bruteForce("source.ip", ATTACKER, events(ATTACKER, ATTACKER));
         Alert b = bruteForce("source.ip", ATTACKER, events(ATTACKER)); // other triggering events, other alert id
         assertThat(a.id()).isNotEqualTo(b.id());
         ObjectNode bundleA = mapper.toBundle(a);
         ObjectNode bundleB = mapper.toBundle(b);
         assertThat(bundleA.get("id")).isNotEqualTo(bundleB.get("id"));
-        for (String type : List.of("attack-pattern", "indicator", "relationship", "observed-data", "sighting")) {
+        for (String type : List.of("indicator", "relationship", "observed-data", "sighting")) {
             assertThat(only(bundleA, type).get("id")).as(type).isNotEqualTo(only(bundleB, type).get("id"));
         }
-        for (String type : List.of("identity", "marking-definition", "ipv4-addr")) {
+        for (String type : List.of("identity", "marking-definition", "ipv4-addr", "attack-pattern")) {
             assertThat(only(bundleA, type).get("id")).as(type).isEqualTo(only(bundleB, type).get("id"));
         }
         Set<String> ids = new HashSet<>();
@@ -386,6 +442,15 @@ class StixBundleMapperTest {
 
     static List<String> types(JsonNode bundle) {
         return StreamSupport.stream(bundle.get("objects").spliterator(), false).map(o -> o.get("type").asText()).toList();
+    }
+
+    static List<JsonNode> objectsOf(JsonNode bundle, String type) {
+        return StreamSupport.stream(bundle.get("objects").spliterator(), false)
+                .filter(o -> o.get("type").asText().equals(type)).toList();
+    }
+
+    static List<String> idsOf(JsonNode bundle, String type) {
+        return objectsOf(bundle, type).stream().map(o -> o.get("id").asText()).toList();
     }
 
     static JsonNode only(JsonNode bundle, String type) {
