@@ -54,11 +54,18 @@ public final class ApiRoot {
         return information.path("max_content_length").asLong(Long.MAX_VALUE);
     }
 
-    /** A POST's status resource; each collection keeps (and persists) those of the POSTs to it. */
-    ObjectNode status(String id) {
+    /**
+     * A POST's status resource; each collection keeps (and persists) those of the POSTs to it. A status names the
+     * objects posted, so only users who may read or write its collection get it.
+     */
+    ObjectNode status(String id, String user) throws TaxiiException {
         for (TaxiiCollection c : collections.values()) {
             ObjectNode status = c.status(id);
             if (status != null) {
+                if (!c.access().canRead(user) && !c.access().canWrite(user)) {
+                    throw new TaxiiException(403, "Forbidden", "user " + user
+                            + " may neither read nor write the collection this status belongs to");
+                }
                 return status;
             }
         }

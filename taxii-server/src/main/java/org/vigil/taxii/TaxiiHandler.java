@@ -89,7 +89,7 @@ final class TaxiiHandler implements HttpHandler {
         if (path.size() == 3 && path.get(1).equals("status")) {
             requireMethod(method, "GET");
             noQuery(query);
-            ObjectNode status = root.status(path.get(2));
+            ObjectNode status = root.status(path.get(2), user);
             if (status == null) {
                 throw TaxiiException.notFound("no status " + path.get(2) + " in API root " + root.name());
             }

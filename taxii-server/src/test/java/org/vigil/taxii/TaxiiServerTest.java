@@ -91,6 +91,8 @@ class TaxiiServerTest {
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.header("WWW-Authenticate")).isNotNull();
         assertThat(client("intruder", "intruder-password").get(OBJECTS).status()).isEqualTo(403);
+        assertThat(client("intruder", "intruder-password").get("/vigil/status/" + statusId + "/").status())
+                .isEqualTo(403);
         assertThat(reader().post(OBJECTS, MediaTypes.TAXII_21, envelope(indicator("2026-11-21T10:00:00.000Z")))
                 .status()).isEqualTo(403);
         assertThat(client("ncsc", "wrong-password").get(OBJECTS).status()).isEqualTo(401);
