@@ -299,7 +299,7 @@ class ElasticsearchAlertSinkIT {
     @Order(9)
     void aWatermarkSendsTheBufferedAlertsAndTheyAreSearchableAtOnce() throws Exception {
         // The index's own refresh is off, so only the bulk request's refresh can make the alerts searchable.
-        String index = "vigil-alerts-latency-it";
+        String index = "latency-alerts-it";
         ElasticsearchSinkOptions.Builder latency = options().index(index).flushInterval(Duration.ZERO);
         try (ElasticsearchAlertWriter<Alert> writer = ElasticsearchAlertSink.createWriter(latency.build(),
                 new RecordingSinkWriterMetricGroup(), null)) {
