@@ -17,6 +17,8 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
@@ -351,8 +353,9 @@ public final class CorrelatorJob {
     }
 
     /**
-     * Checkpointing (exactly-once), parallelism, state backend and checkpoint storage from configuration. The
-     * state settings go into the job's own Flink configuration, which takes precedence over the cluster's.
+     * Checkpointing (exactly-once), parallelism, state backend, checkpoint storage, watermark interval and buffer
+     * timeout from configuration. The state and latency settings go into the job's own Flink configuration, which
+     * takes precedence over the cluster's.
      */
     public static void configure(StreamExecutionEnvironment env, VigilConfig config) {
         Configuration state = stateConfiguration(config);
@@ -373,6 +376,30 @@ public final class CorrelatorJob {
         }
         env.setMaxParallelism(maxParallelism);
         env.configure(state);
+        env.configure(latencyConfiguration(config));
+    }
+
+    /**
+     * The Flink options that bound how long an alert waits on the way (see README, "Latency budget"): the
+     * watermark interval before the correlator may release an event, the buffer timeout at each exchange between
+     * tasks.
+     */
+    public static Configuration latencyConfiguration(VigilConfig config) {
+        Configuration flink = new Configuration();
+        Duration watermarkInterval = config.duration(VigilOptions.WATERMARK_INTERVAL);
+        // Below a millisecond Flink would read zero, which switches periodic watermarks off altogether.
+        if (watermarkInterval.toMillis() < 1) {
+            throw new IllegalArgumentException(VigilOptions.WATERMARK_INTERVAL.key() + " must be at least PT0.001S, got "
+                    + watermarkInterval);
+        }
+        flink.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, watermarkInterval);
+        Duration bufferTimeout = config.duration(VigilOptions.BUFFER_TIMEOUT);
+        if (bufferTimeout.isNegative()) {
+            throw new IllegalArgumentException(VigilOptions.BUFFER_TIMEOUT.key() + " must be zero or positive, got " + bufferTimeout);
+        }
+        flink.set(ExecutionOptions.BUFFER_TIMEOUT_ENABLED, true);
+        flink.set(ExecutionOptions.BUFFER_TIMEOUT, bufferTimeout);
+        return flink;
     }
 
     /** The Flink options for the state backend and checkpoint storage that {@code config} asks for. */

@@ -48,8 +48,10 @@ public final class KafkaConnectors {
                 hotDeploy(config, bounded) ? rulesSource(config) : null,
                 hotDeploy(config, bounded) ? ruleStatusSink(config) : null)
                 .withReferenceData(intel(config, bounded) ? referenceSource(config) : null, List.of())
+                // Audit records are read when someone asks what was shared, not within seconds: no refresh per bulk.
                 .withShareAudit(new ElasticsearchShareAuditSink(elasticsearchOptions(config).toBuilder()
-                        .index(config.require(VigilOptions.SHARE_AUDIT_INDEX)).build()));
+                        .index(config.require(VigilOptions.SHARE_AUDIT_INDEX))
+                        .refresh(ElasticsearchSinkOptions.Refresh.FALSE).build()));
     }
 
     /**
@@ -189,7 +191,11 @@ public final class KafkaConnectors {
     public static ElasticsearchSinkOptions elasticsearchOptions(VigilConfig config) {
         ElasticsearchSinkOptions.Builder b = ElasticsearchSinkOptions.builder()
                 .hosts(config.list(VigilOptions.ELASTICSEARCH_HOSTS).toArray(String[]::new))
-                .index(config.require(VigilOptions.ELASTICSEARCH_INDEX));
+                .index(config.require(VigilOptions.ELASTICSEARCH_INDEX))
+                .flushInterval(config.duration(VigilOptions.ELASTICSEARCH_FLUSH_INTERVAL))
+                .flushOnWatermark(config.bool(VigilOptions.ELASTICSEARCH_FLUSH_ON_WATERMARK))
+                .refresh(ElasticsearchSinkOptions.Refresh.parse(config.require(VigilOptions.ELASTICSEARCH_REFRESH),
+                        VigilOptions.ELASTICSEARCH_REFRESH.key()));
         if (config.get(VigilOptions.ELASTICSEARCH_API_KEY) != null) {
             b.apiKey(config.get(VigilOptions.ELASTICSEARCH_API_KEY));
         } else if (config.get(VigilOptions.ELASTICSEARCH_USERNAME) != null) {

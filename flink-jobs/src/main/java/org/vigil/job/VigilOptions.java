@@ -81,6 +81,10 @@ public final class VigilOptions {
             "correlate.out-of-orderness", "PT5S", "how far events may arrive out of event-time order (ISO-8601 duration)");
     public static final Option IDLE_TIMEOUT = new Option(
             "correlate.idle-timeout", "PT30S", "a source partition silent this long stops holding back the watermark");
+    public static final Option WATERMARK_INTERVAL = new Option(
+            "correlate.watermark-interval", "PT0.05S",
+            "how often the event source emits its watermark; an event is released to the rules at the first watermark"
+                    + " past it, so this adds up to its length to every alert (Flink's own default is PT0.2S)");
     public static final Option MAX_EVIDENCE = new Option(
             "alert.max-evidence", "20", "evidence events kept per alert");
     public static final Option VIGILANCE_PERIODS = new Option(
@@ -106,6 +110,17 @@ public final class VigilOptions {
             "elasticsearch.username", null, "basic-auth user, when no API key is used");
     public static final Option ELASTICSEARCH_PASSWORD = new Option(
             "elasticsearch.password", null, "secret: set through VIGIL_ELASTICSEARCH_PASSWORD only");
+    public static final Option ELASTICSEARCH_FLUSH_INTERVAL = new Option(
+            "elasticsearch.flush-interval", "PT1S",
+            "alerts still buffered are sent at least this often (besides on every checkpoint); PT0S only on full batches"
+                    + " and checkpoints");
+    public static final Option ELASTICSEARCH_FLUSH_ON_WATERMARK = new Option(
+            "elasticsearch.flush-on-watermark", "true",
+            "send buffered alerts as soon as the watermark that released them reaches the sink, not at the next flush");
+    public static final Option ELASTICSEARCH_REFRESH = new Option(
+            "elasticsearch.refresh", "true",
+            "refresh parameter of the alert sink's bulk requests: true (searchable when written), false (at the index's"
+                    + " next 1 s refresh) or wait_for (the sink waits for that refresh)");
     public static final Option STIX_IDENTITY_NAME = new Option(
             "stix.identity.name", "Provincial SOC", "name of the sharing organisation in STIX bundles");
     public static final Option STIX_TLP = new Option(
@@ -134,6 +149,10 @@ public final class VigilOptions {
             "Elasticsearch index of the audit records of shared STIX objects (what, when, to which collection)");
     public static final Option CHECKPOINT_INTERVAL = new Option(
             "checkpoint.interval", "PT10S", "checkpoint interval; also how often sinks commit");
+    public static final Option BUFFER_TIMEOUT = new Option(
+            "job.buffer-timeout", "PT0.01S",
+            "longest time a record or watermark waits in a partly filled network buffer between two tasks (Flink's own"
+                    + " default is PT0.1S); PT0S sends every record on its own, at a cost in throughput");
     public static final Option PARALLELISM = new Option(
             "job.parallelism", null, "job parallelism; unset uses the cluster default");
     public static final Option MAX_PARALLELISM = new Option(
@@ -168,11 +187,12 @@ public final class VigilOptions {
             KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, MAX_RECORD_BYTES, MAX_FUTURE_SKEW,
             INTEL_ENABLED, INTEL_TOPIC_ASSETS, INTEL_TOPIC_BOTNET, INTEL_TOPIC_IOCS, INTEL_TOPIC_VULNS, RULES_DIR, RULES_TOPIC,
             RULES_STATUS_TOPIC,
-            OUT_OF_ORDERNESS, IDLE_TIMEOUT, MAX_EVIDENCE, VIGILANCE_PERIODS, VIGILANCE_TIME_ZONE, VIGILANCE_SCORE_BOOST,
+            OUT_OF_ORDERNESS, IDLE_TIMEOUT, WATERMARK_INTERVAL, MAX_EVIDENCE, VIGILANCE_PERIODS, VIGILANCE_TIME_ZONE, VIGILANCE_SCORE_BOOST,
             SHARE_MIN_RISK_SCORE, VIGILANCE_SHARE_MIN_RISK_SCORE, ELASTICSEARCH_HOSTS, ELASTICSEARCH_INDEX,
-            ELASTICSEARCH_API_KEY, ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD, STIX_IDENTITY_NAME, STIX_TLP,
+            ELASTICSEARCH_API_KEY, ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD, ELASTICSEARCH_FLUSH_INTERVAL,
+            ELASTICSEARCH_FLUSH_ON_WATERMARK, ELASTICSEARCH_REFRESH, STIX_IDENTITY_NAME, STIX_TLP,
             SHARE_FIELDS, SHARE_INTERNAL_NETWORKS, SHARE_INTERNAL_USERS, SHARE_INTERNAL_ADDRESSES, SHARE_PSEUDONYM_KEY,
-            SHARE_STIX_SCHEMAS, SHARE_AUDIT_INDEX, CHECKPOINT_INTERVAL, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);
+            SHARE_STIX_SCHEMAS, SHARE_AUDIT_INDEX, CHECKPOINT_INTERVAL, BUFFER_TIMEOUT, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND, CHECKPOINT_DIR, CHECKPOINT_INCREMENTAL);
 
     static Duration duration(String text, Option option) {
         try {

@@ -68,6 +68,10 @@ public final class Bench {
             100 ms), CPU, heap, the last checkpoint's size, missed and duplicated attacks, and the baselines measured
             after the job stops: raw_eps (one thread: Kafka consumer + the job's parser over the same records) and
             esper_eps (one thread: the same rules on Esper without Flink, fed the same events in event-time order).
+            The job's configuration keys may be overridden as for the job, with VIGIL_<KEY> environment variables
+            (e.g. VIGIL_ELASTICSEARCH_REFRESH=false), except those the bench sets itself (its Kafka, Elasticsearch,
+            rules, checkpoints, consumer group, event topics and the out-of-orderness of PT1S); the settings that
+            bound the latency are printed at the start.
             The last line is a summary:
               bench eps=N p50_ms=N p95_ms=N p99_ms=N raw_eps=N esper_eps=N missed=N duplicated=N
             Exits 1 when an attack was missed or alerted twice.
@@ -170,7 +174,7 @@ public final class Bench {
             settings.put(VigilOptions.OUT_OF_ORDERNESS.key(), "PT1S");
             settings.put(VigilOptions.KAFKA_GROUP_ID.key(), group);
             settings.put(VigilOptions.EVENT_TOPICS.key(), String.join(",", BenchEventMix.TOPICS));
-            VigilConfig config = VigilConfig.of(settings, Map.of());
+            VigilConfig config = VigilConfig.of(settings, overrides(System.getenv(), settings.keySet()));
             CorrelatorJob.Settings job = CorrelatorJob.Settings.from(config);
 
             try (MiniCluster flink = miniCluster()) {
@@ -178,11 +182,38 @@ public final class Bench {
                 out.println("  job " + jobId + ": " + job.rules().size() + " rules from " + o.rules() + ", checkpoints every "
                         + o.checkpointInterval() + ", state backend " + config.get(VigilOptions.STATE_BACKEND)
                         + ", out-of-orderness PT1S, parallelism 2");
+                out.println("  latency settings: " + latencySettings(config));
                 return measure(o, stack, admin, config, job, flink, jobId, group);
             }
         } finally {
             deleteTree(checkpoints);
         }
+    }
+
+    /**
+     * The {@code VIGIL_*} environment variables that may override the job's configuration, as they do for the job
+     * itself, so the cost of a setting can be measured; never those of the keys the bench sets (its own stack, the
+     * out-of-orderness the latency target is defined with).
+     */
+    static Map<String, String> overrides(Map<String, String> environment, Set<String> benchKeys) {
+        Map<String, String> out = new HashMap<>(environment);
+        for (VigilOptions.Option option : VigilOptions.ALL) {
+            if (benchKeys.contains(option.key())) {
+                out.remove(option.envName());
+            }
+        }
+        return out;
+    }
+
+    /** The settings that bound the alert latency, as the job runs with them. */
+    static String latencySettings(VigilConfig config) {
+        StringBuilder sb = new StringBuilder();
+        for (VigilOptions.Option option : List.of(VigilOptions.WATERMARK_INTERVAL, VigilOptions.BUFFER_TIMEOUT,
+                VigilOptions.ELASTICSEARCH_FLUSH_INTERVAL, VigilOptions.ELASTICSEARCH_FLUSH_ON_WATERMARK,
+                VigilOptions.ELASTICSEARCH_REFRESH)) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(option.key()).append('=').append(config.get(option));
+        }
+        return sb.toString();
     }
 
     private int measure(Options o, LocalStack stack, Admin admin, VigilConfig config, CorrelatorJob.Settings job,

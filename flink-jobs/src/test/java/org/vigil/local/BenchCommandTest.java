@@ -7,8 +7,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vigil.job.VigilConfig;
+import org.vigil.job.VigilOptions;
 
 /** The bench command's help and refusals, which happen before any server starts. */
 class BenchCommandTest {
@@ -45,6 +48,19 @@ class BenchCommandTest {
         assertThat(o.warmup()).hasSeconds(20);
         assertThat(o.maxLag()).isNull();
         assertThat(Bench.Options.parse(List.of("--rate", "40000", "--max-lag", "5000")).rate()).isEqualTo(40_000L);
+    }
+
+    @Test
+    void theEnvironmentOverridesTheJobsKeysButNotThoseTheBenchSets() {
+        Map<String, String> env = Map.of("VIGIL_ELASTICSEARCH_REFRESH", "false", "VIGIL_JOB_BUFFER_TIMEOUT", "PT0.1S",
+                "VIGIL_CORRELATE_OUT_OF_ORDERNESS", "PT5S", "VIGIL_KAFKA_BOOTSTRAP_SERVERS", "kafka-prod:9092");
+        Map<String, String> settings = Map.of("kafka.bootstrap.servers", "127.0.0.1:40001",
+                "correlate.out-of-orderness", "PT1S");
+        VigilConfig config = VigilConfig.of(settings, Bench.overrides(env, settings.keySet()));
+        assertThat(config.get(VigilOptions.KAFKA_BOOTSTRAP_SERVERS)).isEqualTo("127.0.0.1:40001");
+        assertThat(config.get(VigilOptions.OUT_OF_ORDERNESS)).isEqualTo("PT1S");
+        assertThat(Bench.latencySettings(config)).contains("elasticsearch.refresh=false").contains("job.buffer-timeout=PT0.1S")
+                .contains("correlate.watermark-interval=" + VigilOptions.WATERMARK_INTERVAL.defaultValue());
     }
 
     private int run(String... args) throws Exception {

@@ -1,6 +1,7 @@
 package org.vigil.sink.elasticsearch;
 
 import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch._types.VersionType;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
@@ -12,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -47,6 +49,7 @@ final class ElasticsearchAlertWriter<T> implements SinkWriter<T> {
     private final ElasticsearchConnection connection;
     private final ProcessingTimeService timers;
     private final RetryBackoff backoff;
+    private final Refresh refresh;
     // Keyed by alert id: a newer version of an alert (a higher count) replaces the buffered one.
     private final LinkedHashMap<String, VersionedDocument> pending = new LinkedHashMap<>();
     private final SinkWriterMetricGroup metrics;
@@ -95,6 +98,11 @@ final class ElasticsearchAlertWriter<T> implements SinkWriter<T> {
         this.connection = connection;
         this.timers = timers;
         this.backoff = new RetryBackoff(options.initialBackoff(), options.maxBackoff());
+        this.refresh = switch (options.refresh()) {
+            case FALSE -> Refresh.False;
+            case TRUE -> Refresh.True;
+            case WAIT_FOR -> Refresh.WaitFor;
+        };
         this.metrics = metrics;
         this.alertsWritten = metrics.counter(METRIC_ALERTS_WRITTEN);
         this.bulkRetries = metrics.counter(METRIC_BULK_RETRIES);
@@ -110,6 +118,19 @@ final class ElasticsearchAlertWriter<T> implements SinkWriter<T> {
         // in order) must not replace it; an equal version is the same update again.
         pending.merge(documents.id(item), documents.document(item), (buffered, next) -> next.version() >= buffered.version() ? next : buffered);
         if (pending.size() >= options.maxBatchSize()) {
+            sendPending();
+        }
+    }
+
+    /**
+     * Sends the buffered alerts when {@link ElasticsearchSinkOptions#flushOnWatermark()}: upstream, the verify
+     * stage emits alerts when a watermark passes them and forwards that watermark right after, so waiting for the
+     * periodic flush would only add its interval to every alert's latency. The number of bulk requests stays
+     * bounded by the watermark rate, and at high alert rates each carries more alerts.
+     */
+    @Override
+    public void writeWatermark(Watermark watermark) throws IOException, InterruptedException {
+        if (options.flushOnWatermark() && !pending.isEmpty()) {
             sendPending();
         }
     }
@@ -153,7 +174,7 @@ final class ElasticsearchAlertWriter<T> implements SinkWriter<T> {
             BulkResponse response = null;
             String failure = null;
             try {
-                response = connection.client().bulk(b -> b.operations(operations(batch)));
+                response = connection.client().bulk(b -> b.refresh(refresh).operations(operations(batch)));
             } catch (IOException | RuntimeException e) {
                 if (!RetryBackoff.isRetryable(e)) {
                     throw new IOException("Elasticsearch refused the bulk request for " + batch.size() + " alerts to index "

@@ -22,6 +22,39 @@ public final class ElasticsearchSinkOptions implements Serializable {
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
+    public static final boolean DEFAULT_FLUSH_ON_WATERMARK = true;
+    public static final Refresh DEFAULT_REFRESH = Refresh.TRUE;
+
+    /**
+     * What a bulk request asks of the index's refresh (Elasticsearch's {@code refresh} parameter): {@code FALSE}
+     * leaves the written documents to the index's next scheduled refresh ({@code refresh_interval}), {@code TRUE}
+     * refreshes the shards the request wrote to before it answers, so the documents are searchable when the
+     * writer moves on, {@code WAIT_FOR} answers only after the next scheduled refresh (the writer waits for it).
+     */
+    public enum Refresh {
+        FALSE("false"), TRUE("true"), WAIT_FOR("wait_for");
+
+        private final String parameter;
+
+        Refresh(String parameter) {
+            this.parameter = parameter;
+        }
+
+        /** The value of Elasticsearch's {@code refresh} parameter. */
+        public String parameter() {
+            return parameter;
+        }
+
+        /** {@code false}, {@code true} or {@code wait_for}, as Elasticsearch spells them. */
+        public static Refresh parse(String text, String what) {
+            for (Refresh r : values()) {
+                if (r.parameter.equalsIgnoreCase(text == null ? "" : text.trim())) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException(what + " must be false, true or wait_for, got '" + text + "'");
+        }
+    }
 
     private final List<URI> hosts;
     private final String index;
@@ -34,6 +67,8 @@ public final class ElasticsearchSinkOptions implements Serializable {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Duration flushInterval;
+    private final boolean flushOnWatermark;
+    private final Refresh refresh;
 
     private ElasticsearchSinkOptions(Builder b) {
         checkArgument(!b.hosts.isEmpty(), "hosts must not be empty");
@@ -59,6 +94,8 @@ public final class ElasticsearchSinkOptions implements Serializable {
         checkArgument(b.flushInterval != null && !b.flushInterval.isNegative(),
                 "flushInterval must be zero (off) or positive, got %s", b.flushInterval);
         this.flushInterval = b.flushInterval;
+        this.flushOnWatermark = b.flushOnWatermark;
+        this.refresh = Objects.requireNonNull(b.refresh, "refresh");
     }
 
     public static Builder builder() {
@@ -78,6 +115,8 @@ public final class ElasticsearchSinkOptions implements Serializable {
         b.initialBackoff = initialBackoff;
         b.maxBackoff = maxBackoff;
         b.flushInterval = flushInterval;
+        b.flushOnWatermark = flushOnWatermark;
+        b.refresh = refresh;
         return b;
     }
 
@@ -97,6 +136,13 @@ public final class ElasticsearchSinkOptions implements Serializable {
     public Duration maxBackoff() { return maxBackoff; }
     /** How often buffered alerts are sent even when the batch is not full; zero sends only on full batch and checkpoint. */
     public Duration flushInterval() { return flushInterval; }
+    /**
+     * Whether buffered alerts are sent as soon as a watermark reaches the writer: the verify stage decides alerts
+     * when a watermark passes them, so the watermark that follows a batch of alerts closes it.
+     */
+    public boolean flushOnWatermark() { return flushOnWatermark; }
+    /** What each bulk request asks of the index's refresh. */
+    public Refresh refresh() { return refresh; }
 
     @Override
     public String toString() {
@@ -104,7 +150,8 @@ public final class ElasticsearchSinkOptions implements Serializable {
         String auth = apiKey != null ? "apiKey=***" : username != null ? "username=" + username + ", password=***" : "no auth";
         return "ElasticsearchSinkOptions{hosts=" + hosts + ", index=" + index + ", " + auth + ", maxBatchSize=" + maxBatchSize
                 + ", maxRetries=" + maxRetries + ", startupAttempts=" + startupAttempts + ", backoff=" + initialBackoff
-                + ".." + maxBackoff + ", flushInterval=" + flushInterval + "}";
+                + ".." + maxBackoff + ", flushInterval=" + flushInterval + ", flushOnWatermark=" + flushOnWatermark
+                + ", refresh=" + refresh.parameter() + "}";
     }
 
     private static String checkIndexName(String index) {
@@ -156,6 +203,8 @@ public final class ElasticsearchSinkOptions implements Serializable {
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
+        private boolean flushOnWatermark = DEFAULT_FLUSH_ON_WATERMARK;
+        private Refresh refresh = DEFAULT_REFRESH;
 
         private Builder() {}
 
@@ -188,6 +237,8 @@ public final class ElasticsearchSinkOptions implements Serializable {
         public Builder initialBackoff(Duration v) { initialBackoff = v; return this; }
         public Builder maxBackoff(Duration v) { maxBackoff = v; return this; }
         public Builder flushInterval(Duration v) { flushInterval = v; return this; }
+        public Builder flushOnWatermark(boolean v) { flushOnWatermark = v; return this; }
+        public Builder refresh(Refresh v) { refresh = v; return this; }
 
         public ElasticsearchSinkOptions build() {
             return new ElasticsearchSinkOptions(this);

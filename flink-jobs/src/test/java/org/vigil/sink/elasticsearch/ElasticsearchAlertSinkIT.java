@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -292,6 +293,43 @@ class ElasticsearchAlertSinkIT {
         assertThat(doc.get("vigil.alert.id").asText()).isEqualTo("a1");
         assertThat(doc.get("vigil.share.collection").asText()).isEqualTo("ncsc.stix");
         assertThat(doc.get("@timestamp").asText()).isEqualTo("2026-01-01T00:01:30Z");
+    }
+
+    @Test
+    @Order(9)
+    void aWatermarkSendsTheBufferedAlertsAndTheyAreSearchableAtOnce() throws Exception {
+        // The index's own refresh is off, so only the bulk request's refresh can make the alerts searchable.
+        String index = "latency-alerts-it";
+        ElasticsearchSinkOptions.Builder latency = options().index(index).flushInterval(Duration.ZERO);
+        try (ElasticsearchAlertWriter<Alert> writer = ElasticsearchAlertSink.createWriter(latency.build(),
+                new RecordingSinkWriterMetricGroup(), null)) {
+            probe.client().indices().create(c -> c.index(index).settings(s -> s.refreshInterval(t -> t.time("-1"))));
+            writer.write(alert("latency", "source.ip", "192.0.2.10", 30), null);
+            writer.write(alert("latency", "source.ip", "192.0.2.11", 31), null);
+            assertThat(writer.pendingCount()).isEqualTo(2);
+            writer.writeWatermark(new Watermark(T0 + 31));
+            assertThat(writer.pendingCount()).isZero();
+            assertThat(probe.client().count(c -> c.index(index)).count()).isEqualTo(2);
+        }
+
+        // Look-alikes: without a refresh per bulk the sent alert waits for the index's refresh; without a flush on
+        // the watermark it waits in the writer.
+        try (ElasticsearchAlertWriter<Alert> writer = ElasticsearchAlertSink.createWriter(
+                latency.refresh(ElasticsearchSinkOptions.Refresh.FALSE).build(), new RecordingSinkWriterMetricGroup(), null)) {
+            writer.write(alert("latency", "source.ip", "192.0.2.12", 32), null);
+            writer.writeWatermark(new Watermark(T0 + 32));
+            assertThat(writer.pendingCount()).isZero();
+            assertThat(probe.client().count(c -> c.index(index)).count()).isEqualTo(2);
+        }
+        try (ElasticsearchAlertWriter<Alert> writer = ElasticsearchAlertSink.createWriter(
+                latency.refresh(ElasticsearchSinkOptions.Refresh.TRUE).flushOnWatermark(false).build(),
+                new RecordingSinkWriterMetricGroup(), null)) {
+            writer.write(alert("latency", "source.ip", "192.0.2.13", 33), null);
+            writer.writeWatermark(new Watermark(T0 + 33));
+            assertThat(writer.pendingCount()).isEqualTo(1);
+            writer.flush(false);
+            assertThat(probe.client().count(c -> c.index(index)).count()).isEqualTo(4);
+        }
     }
 
     private static ElasticsearchSinkOptions.Builder options() {

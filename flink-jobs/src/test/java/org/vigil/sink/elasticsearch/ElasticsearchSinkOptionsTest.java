@@ -23,6 +23,8 @@ class ElasticsearchSinkOptionsTest {
         assertThat(o.maxBatchSize()).isEqualTo(500);
         assertThat(o.maxRetries()).isEqualTo(ElasticsearchSinkOptions.RETRY_FOREVER);
         assertThat(o.flushInterval()).isEqualTo(ElasticsearchSinkOptions.DEFAULT_FLUSH_INTERVAL);
+        assertThat(o.flushOnWatermark()).isEqualTo(ElasticsearchSinkOptions.DEFAULT_FLUSH_ON_WATERMARK).isTrue();
+        assertThat(o.refresh()).isEqualTo(ElasticsearchSinkOptions.DEFAULT_REFRESH).isEqualTo(ElasticsearchSinkOptions.Refresh.TRUE);
         assertThat(o.apiKey()).isNull();
     }
 
@@ -45,6 +47,16 @@ class ElasticsearchSinkOptionsTest {
         assertThatThrownBy(() -> base().flushInterval(Duration.ofMillis(-1)).build()).hasMessageContaining("flushInterval");
         assertThatThrownBy(() -> base().apiKey("k").basicAuth("u", "p").build()).hasMessageContaining("apiKey");
         assertThatThrownBy(() -> base().basicAuth("u", null).build()).hasMessageContaining("password");
+        assertThatThrownBy(() -> base().refresh(null).build()).hasMessageContaining("refresh");
+    }
+
+    @Test
+    void refreshIsSpelledAsElasticsearchSpellsIt() {
+        assertThat(ElasticsearchSinkOptions.Refresh.parse("wait_for", "k")).isEqualTo(ElasticsearchSinkOptions.Refresh.WAIT_FOR);
+        assertThat(ElasticsearchSinkOptions.Refresh.parse(" TRUE ", "k")).isEqualTo(ElasticsearchSinkOptions.Refresh.TRUE);
+        assertThat(ElasticsearchSinkOptions.Refresh.parse("false", "k")).isEqualTo(ElasticsearchSinkOptions.Refresh.FALSE);
+        assertThatThrownBy(() -> ElasticsearchSinkOptions.Refresh.parse("waitfor", "elasticsearch.refresh"))
+                .hasMessageContaining("elasticsearch.refresh").hasMessageContaining("'waitfor'");
     }
 
     @Test
@@ -57,7 +69,8 @@ class ElasticsearchSinkOptionsTest {
     @Test
     void survivesJavaSerialisationAsFlinkShipsIt() throws Exception {
         ElasticsearchSinkOptions o = base().hosts(List.of(URI.create("https://es1:9243"), URI.create("http://es2:9200")))
-                .apiKey("key").flushInterval(Duration.ZERO).build();
+                .apiKey("key").flushInterval(Duration.ZERO).flushOnWatermark(false)
+                .refresh(ElasticsearchSinkOptions.Refresh.WAIT_FOR).build();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(new ElasticsearchAlertSink(o));
@@ -67,6 +80,8 @@ class ElasticsearchSinkOptionsTest {
             assertThat(copy.hosts()).isEqualTo(o.hosts());
             assertThat(copy.apiKey()).isEqualTo("key");
             assertThat(copy.flushInterval()).isZero();
+            assertThat(copy.flushOnWatermark()).isFalse();
+            assertThat(copy.refresh()).isEqualTo(ElasticsearchSinkOptions.Refresh.WAIT_FOR);
         }
     }
 
