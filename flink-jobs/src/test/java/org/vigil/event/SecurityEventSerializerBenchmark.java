@@ -1,5 +1,7 @@
 package org.vigil.event;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -13,6 +15,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.vigil.job.KafkaConnectors;
@@ -22,7 +25,7 @@ import org.vigil.local.BenchEventMix;
 /**
  * JMH benchmark of {@link SecurityEventSerializer} on the events of {@code vigil bench}'s mix, as the job parses them:
  * writing one event (what every exchange between operators and every write to keyed state pays) and reading one. The
- * average serialized size is printed when the benchmark sets up.
+ * average serialized size is printed when the benchmark sets up, the thread's CPU time per operation after each iteration.
  *
  * <pre>
  * java -cp ... org.openjdk.jmh.Main SecurityEventSerializerBenchmark      (see README, "Performance")
@@ -43,6 +46,9 @@ public class SecurityEventSerializerBenchmark {
     private final DataOutputSerializer out = new DataOutputSerializer(4096);
     private final DataInputDeserializer in = new DataInputDeserializer();
     private int next;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private int opsFrom;
+    private long cpuFrom;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -58,6 +64,20 @@ public class SecurityEventSerializerBenchmark {
             bytes += serialized[i].length;
         }
         System.out.printf(Locale.ROOT, "%nserialized size: %d bytes per event on average%n", bytes / EVENTS);
+    }
+
+    @Setup(Level.Iteration)
+    public void startCpuClock() {
+        opsFrom = next;
+        cpuFrom = THREADS.getCurrentThreadCpuTime();
+    }
+
+    /** The benchmark thread's CPU time per operation: on a shared machine JMH's wall-clock score grows with the load. */
+    @TearDown(Level.Iteration)
+    public void printCpuPerOperation() {
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpuFrom;
+        System.out.printf(Locale.ROOT, "%ncpu per operation: %.0f ns (%d operations)%n", (double) cpu / (next - opsFrom),
+                next - opsFrom);
     }
 
     @Benchmark
