@@ -148,6 +148,16 @@ public final class Alert implements Serializable {
         return b.build();
     }
 
+    /** This alert with its latest repeat's evidence events left out (see {@link Repeat#withoutEvidence()}). */
+    public Alert withoutRepeatEvidence() {
+        if (latestRepeat == null || latestRepeat.evidence().isEmpty()) {
+            return this;
+        }
+        Builder b = toBuilder();
+        b.latestRepeat = latestRepeat.withoutEvidence();
+        return b.build();
+    }
+
     public String id() { return id; }
     public String ruleId() { return ruleId; }
     public int ruleVersion() { return ruleVersion; }

@@ -27,6 +27,14 @@ public record Repeat(String matchId, long timestampMillis, Map<String, Object> d
         return new Repeat(match.id(), match.timestampMillis(), match.details(), match.evidence(), match.evidenceCount());
     }
 
+    /**
+     * This repeat without its evidence events (id, time, details and event count stay): what a suppression period keeps
+     * of its latest repeat, since only the alert emitted for the repeat needs the events.
+     */
+    public Repeat withoutEvidence() {
+        return evidence.isEmpty() ? this : new Repeat(matchId, timestampMillis, details, List.of(), eventCount);
+    }
+
     /** The ids of the kept evidence events. */
     public List<String> eventIds() {
         return evidence.stream().map(SecurityEvent::id).toList();

@@ -16,7 +16,7 @@ public final class AlertSuppressor {
     /**
      * Where the open suppression periods are kept: Flink keyed state in the job, a map in fixtures. A period is its
      * deadline and the alert it merges repeats into, stored with the count reached so far, so a restored job
-     * continues the count exactly where its checkpoint left it.
+     * continues the count exactly where its checkpoint left it, and its latest repeat without evidence events.
      */
     public interface Periods {
         /** The event time until which the key is suppressed, or null. */
@@ -28,7 +28,7 @@ public final class AlertSuppressor {
         /** Starts a period: repeats until {@code untilMillis} merge into {@code alert}. */
         void start(String key, long untilMillis, Alert alert) throws Exception;
 
-        /** The alert of the key's open period with one more repeat merged in. */
+        /** The alert of the key's open period with one more repeat merged in, that repeat without its evidence events. */
         void update(String key, Alert alert) throws Exception;
     }
 
@@ -60,7 +60,10 @@ public final class AlertSuppressor {
                 return null;
             }
             Alert merged = first.withRepeat(match);
-            periods.update(key, merged);
+            // The emitted alert carries the repeat's evidence (the verify stage judges the repeat by it); the period
+            // keeps the repeat's id, time, details and count only, so each repeat rewrites the first match's evidence
+            // and not up to twice as many events. The next repeat replaces the latest one anyway.
+            periods.update(key, merged.withoutRepeatEvidence());
             return merged;
         }
         periods.start(key, match.timestampMillis() + suppression.period().toMillis(), match);

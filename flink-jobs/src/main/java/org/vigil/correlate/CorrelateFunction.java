@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -16,6 +17,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyContext;
@@ -72,7 +74,8 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private transient KeyContext keyContext;
     /** The timer service of the timer being handled; a suppression deadline also schedules its clean-up. */
     private transient TimerService timers;
-    private transient MapState<Long, List<SecurityEvent>> pending;
+    /** Set by {@link CorrelateOperator} before {@link #open}: namespaced by event timestamp, which plain functions cannot do. */
+    private transient InternalListState<String, Long, SecurityEvent> pending;
     private transient MapState<Long, List<SecurityEvent>> retained;
     private transient ValueState<Long> retainedHorizon;
     private transient Counter lateEvents;
@@ -93,12 +96,21 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         this.maxEvidence = maxEvidence;
     }
 
-    /** Events waiting for the watermark, by timestamp. */
-    static MapStateDescriptor<Long, List<SecurityEvent>> pendingDescriptor() {
-        return new MapStateDescriptor<>("pending-events", Types.LONG, Types.LIST(SecurityEventTypeInfo.INSTANCE));
+    /**
+     * Events waiting for the watermark: a list per key and event timestamp, the timestamp being the state's namespace
+     * ({@link CorrelateOperator} registers it with a {@code Long} namespace). Adding an event neither reads nor
+     * rewrites the events already waiting (RocksDB merges the addition), unlike a map of lists by timestamp, which
+     * copied the whole list of the timestamp for every event: quadratic for sources with whole-second timestamps.
+     */
+    static ListStateDescriptor<SecurityEvent> pendingDescriptor() {
+        return new ListStateDescriptor<>("pending-events", SecurityEventTypeInfo.INSTANCE);
     }
 
-    /** Events already given to Esper and still inside their rules' horizon, by timestamp. */
+    /**
+     * Events already given to Esper and still inside their rules' horizon, by timestamp, in the order they were given
+     * (event id). Written once per timestamp when the watermark releases it and removed once at the end of its horizon,
+     * so a list per timestamp costs no read-modify-write; an entry per event would need a scan to find a timestamp's.
+     */
     static MapStateDescriptor<Long, List<SecurityEvent>> retainedDescriptor() {
         return new MapStateDescriptor<>("retained-events", Types.LONG, Types.LIST(SecurityEventTypeInfo.INSTANCE));
     }
@@ -126,8 +138,11 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
 
     @Override
     public void open(OpenContext openContext) throws Exception {
+        if (pending == null) {
+            throw new IllegalStateException("CorrelateFunction runs inside CorrelateOperator, which provides its "
+                    + pendingDescriptor().getName() + " state");
+        }
         install(restoredRules != null ? restoredRules : initialRules);
-        pending = getRuntimeContext().getMapState(pendingDescriptor());
         retained = getRuntimeContext().getMapState(retainedDescriptor());
         retainedHorizon = getRuntimeContext().getState(retainedHorizonDescriptor());
         suppressedUntil = getRuntimeContext().getMapState(suppressionDescriptor());
@@ -168,6 +183,11 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     /** The rules this function starts with when the job has no state. */
     List<RuleDefinition> initialRules() {
         return initialRules;
+    }
+
+    /** Called by the operator before {@link #open}: the pending events, namespaced by event timestamp. */
+    void usePendingState(InternalListState<String, Long, SecurityEvent> state) {
+        this.pending = state;
     }
 
     /** Makes {@link #open} start with the rules in force at the restored checkpoint instead of the initial ones. */
@@ -268,7 +288,8 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
             ctx.output(LATE_EVENTS, routed.event);
             return;
         }
-        append(pending, timestamp, routed.event);
+        pending.setCurrentNamespace(timestamp);
+        pending.add(routed.event);
         ctx.timerService().registerEventTimeTimer(timestamp);
     }
 
@@ -286,8 +307,13 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
             retained.remove(timestamp - horizon);
         }
 
-        List<SecurityEvent> due = pending.get(timestamp);
-        if (due == null) {
+        pending.setCurrentNamespace(timestamp);
+        Iterable<SecurityEvent> waiting = pending.get();
+        List<SecurityEvent> due = new ArrayList<>();
+        if (waiting != null) {
+            waiting.forEach(due::add);
+        }
+        if (due.isEmpty()) {
             // The end of a horizon or of a suppression period.
             forgetSuppressionsDueBy(timestamp);
             // Output that time alone completes (an absence, a guard running out) must not wait for a later event,
@@ -300,21 +326,21 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
             }
             return;
         }
-        pending.remove(timestamp);
+        pending.clear();
         if (!correlator.handles(field)) {
             // The rules of this field were undeployed while the events waited; the event's other routes stay.
             eventsWithoutRule.inc(due.size());
             return;
         }
-        List<SecurityEvent> ordered = new ArrayList<>(due);
-        ordered.sort(Comparator.comparing(SecurityEvent::id));
-        retained.put(timestamp, ordered);
+        // Stable: events with the same id stay in arrival order.
+        due.sort(Comparator.comparing(SecurityEvent::id));
+        retained.put(timestamp, due);
         if (scheduled == null) {
             retainedHorizon.update(horizon);
         }
         ctx.timerService().registerEventTimeTimer(timestamp + horizon);
         String value = RoutedEvent.valueOfKey(key);
-        for (SecurityEvent event : ordered) {
+        for (SecurityEvent event : due) {
             correlatedEvents.inc();
             for (Alert alert : correlator.process(field, value, event)) {
                 emit(alert, out);
@@ -419,12 +445,5 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         if (correlator != null) {
             correlator.close();
         }
-    }
-
-    private static void append(MapState<Long, List<SecurityEvent>> state, long timestamp, SecurityEvent event) throws Exception {
-        List<SecurityEvent> atTimestamp = state.get(timestamp);
-        List<SecurityEvent> updated = atTimestamp == null ? new ArrayList<>(1) : new ArrayList<>(atTimestamp);
-        updated.add(event);
-        state.put(timestamp, updated);
     }
 }

@@ -3,10 +3,14 @@ package org.vigil.correlate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.util.StateMigrationException;
 import org.vigil.alert.Alert;
 import org.vigil.event.SecurityEvent;
 import org.vigil.rules.RuleDefinition;
@@ -35,6 +39,7 @@ public final class CorrelateOperator extends CoBroadcastWithKeyedOperator<String
     public void open() throws Exception {
         CorrelateFunction function = (CorrelateFunction) userFunction;
         function.useKeyContext(this);
+        function.usePendingState(pendingState());
         BroadcastState<String, String> deployed = getOperatorStateBackend().getBroadcastState(CorrelateFunction.DEPLOYED_RULES);
         List<RuleDefinition> atCheckpoint = restored ? CorrelateFunction.stored(deployed) : null;
         if (atCheckpoint != null) {
@@ -57,5 +62,22 @@ public final class CorrelateOperator extends CoBroadcastWithKeyedOperator<String
                     }
                 });
         function.replay(events);
+    }
+
+    /**
+     * The pending events with the event timestamp as namespace. A checkpoint of the earlier layout (a map of lists by
+     * timestamp under the same name) is refused here by Flink's state compatibility check rather than read wrongly.
+     */
+    @SuppressWarnings("unchecked")
+    private InternalListState<String, Long, SecurityEvent> pendingState() throws Exception {
+        ListState<SecurityEvent> state;
+        try {
+            state = getOrCreateKeyedState(LongSerializer.INSTANCE, CorrelateFunction.pendingDescriptor());
+        } catch (StateMigrationException e) {
+            throw new StateMigrationException("the restored checkpoint keeps " + CorrelateFunction.pendingDescriptor().getName()
+                    + " in the layout of an earlier Vigil version (a map of event lists by timestamp), which this version"
+                    + " cannot read; start it without that state (README, \"Failure and recovery\": upgrading)", e);
+        }
+        return (InternalListState<String, Long, SecurityEvent>) state;
     }
 }

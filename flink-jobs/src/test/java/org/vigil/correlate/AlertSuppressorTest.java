@@ -42,7 +42,43 @@ class AlertSuppressorTest {
         assertThat(afterThird.latestRepeat().matchId()).isEqualTo(third.id());
         assertThat(afterThird.latestRepeat().eventIds()).containsExactly("e");
         assertThat(afterThird.latestRepeat().details()).isEqualTo(third.details());
-        assertThat(periods.alert(AlertSuppressor.keyOf(first, suppressor("PT10M").suppression(RULE)))).isEqualTo(afterThird);
+        assertThat(afterSecond.latestRepeat().eventIds()).containsExactly("c", "d");
+    }
+
+    @Test
+    void thePeriodKeepsItsLatestRepeatWithoutEvidenceWhileTheEmittedAlertCarriesIt() throws Exception {
+        AlertSuppressor suppressor = suppressor("PT10M");
+        AlertSuppressor.Periods periods = AlertSuppressor.inMemory();
+        Alert first = match(0, "10.20.0.5", "a", "b");
+        String key = AlertSuppressor.keyOf(first, suppressor.suppression(RULE));
+        suppressor.apply(first, periods);
+
+        Alert emitted = suppressor.apply(match(120, "10.20.0.5", "c", "d", "e"), periods);
+        Alert kept = periods.alert(key);
+
+        // Emitted: the repeat with its events, for the verify stage and the analyst.
+        assertThat(emitted.latestRepeat().eventIds()).containsExactly("c", "d", "e");
+        // Kept in state: the same alert, the first match's evidence only; the repeat's id, time, details and count stay.
+        assertThat(kept).isEqualTo(emitted.withoutRepeatEvidence()).isNotEqualTo(emitted);
+        assertThat(kept.evidence()).isEqualTo(first.evidence());
+        assertThat(kept.latestRepeat().evidence()).isEmpty();
+        assertThat(kept.latestRepeat().eventCount()).isEqualTo(3);
+        assertThat(kept.latestRepeat().matchId()).isEqualTo(emitted.latestRepeat().matchId());
+        assertThat(kept.latestRepeat().details()).isEqualTo(emitted.latestRepeat().details());
+        assertThat(kept.occurrences()).isEqualTo(2);
+        assertThat(kept.lastSeenMillis()).isEqualTo(emitted.lastSeenMillis());
+        assertThat(javaSerializedSize(kept)).isLessThan(javaSerializedSize(emitted));
+
+        // The next repeat merges into the kept alert and is emitted with its own events and the absolute count.
+        Alert next = suppressor.apply(match(240, "10.20.0.5", "f"), periods);
+        assertThat(next.occurrences()).isEqualTo(3);
+        assertThat(next.evidence()).isEqualTo(first.evidence());
+        assertThat(next.latestRepeat().eventIds()).containsExactly("f");
+        assertThat(periods.alert(key).latestRepeat().evidence()).isEmpty();
+    }
+
+    private static int javaSerializedSize(Alert alert) throws java.io.IOException {
+        return org.apache.flink.util.InstantiationUtil.serializeObject(alert).length;
     }
 
     @Test

@@ -10,8 +10,21 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.vigil.event.SecurityEventTypeInfo;
 import org.vigil.alert.Alert;
 import org.vigil.event.SecurityEvent;
 import org.vigil.rules.RuleDefinition;
@@ -65,6 +78,82 @@ class CorrelateFunctionTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void releasesTheEventsOfOneTimestampInEventIdOrderAndKeepsIdenticalOnes(String backend) throws Exception {
+        Instant second = T0.plusSeconds(30);
+        // Whole-second timestamps: the success arrives first, and one failure line is sent twice (same id: the same
+        // bytes). Released by id the failures come first, both copies count, and five failures then a success alert.
+        List<RoutedEvent> arrivals = List.of(logon(second, "success", "s"), logon(second, "failure", "f0"),
+                logon(second, "failure", "f3"), logon(second, "failure", "f1"), logon(second, "failure", "f3"),
+                logon(second, "failure", "f2"));
+        try (KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h = harness(backend)) {
+            for (RoutedEvent e : arrivals) {
+                h.processElement(new StreamRecord<>(e, e.event.timestampMillis()));
+            }
+            h.processWatermark(new Watermark(second.toEpochMilli() - 1));
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processWatermark(new Watermark(second.toEpochMilli()));
+            List<Alert> alerts = h.extractOutputValues();
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).details()).containsEntry("failed_logons", 5L);
+        }
+    }
+
+    @Test
+    void eventsWaitingWhenTheirFieldLosesItsLastRuleAreNotCorrelatedAndLeaveNoState() throws Exception {
+        try (KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h = harness("hashmap")) {
+            for (RoutedEvent e : bruteForce()) {
+                h.processElement(new StreamRecord<>(e, e.event.timestampMillis()));
+            }
+            h.processBroadcastElement(new StreamRecord<>(RuleChange.undeploy("vigil-brute-force-then-success"), 0));
+            h.processWatermark(new Watermark(T0.plusSeconds(3600).toEpochMilli()));
+            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend())
+                    .numKeyValueStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void refusesACheckpointWhosePendingEventsHaveTheEarlierLayout(String backend) throws Exception {
+        // Before this version pending-events was a map of event lists by timestamp; such state must not be misread.
+        OperatorSubtaskState earlier;
+        try (KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Void> old = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new EarlierPendingLayout()), RoutedEvent::key, Types.STRING, 128, 1, 0)) {
+            old.setStateBackend(stateBackend(backend));
+            old.open();
+            RoutedEvent e = bruteForce().get(0);
+            old.processElement(new StreamRecord<>(e, e.event.timestampMillis()));
+            earlier = old.snapshot(1, 1);
+        }
+        try (KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h = new KeyedBroadcastOperatorTestHarness<>(
+                new CorrelateOperator(new CorrelateFunction(List.of(), 10)), RoutedEvent::key, Types.STRING, 128, 1, 0)) {
+            h.setStateBackend(stateBackend(backend));
+            h.initializeState(earlier);
+            org.assertj.core.api.Assertions.assertThatThrownBy(h::open)
+                    .isInstanceOf(org.apache.flink.util.StateMigrationException.class)
+                    .hasMessageContaining("pending-events").hasMessageContaining("earlier Vigil version");
+        }
+    }
+
+    /** Writes pending events as the correlator did before they were namespaced by timestamp. */
+    private static final class EarlierPendingLayout extends KeyedProcessFunction<String, RoutedEvent, Void> {
+        private transient MapState<Long, List<SecurityEvent>> pending;
+
+        @Override
+        public void open(OpenContext context) {
+            pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-events", Types.LONG,
+                    Types.LIST(SecurityEventTypeInfo.INSTANCE)));
+        }
+
+        @Override
+        public void processElement(RoutedEvent routed, Context ctx, Collector<Void> out) throws Exception {
+            pending.put(routed.event.timestampMillis(), List.of(routed.event));
+        }
+    }
+
     private static List<Alert> run(List<RoutedEvent> events) throws Exception {
         try (KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h = harness()) {
             for (RoutedEvent e : events) {
@@ -76,11 +165,21 @@ class CorrelateFunctionTest {
     }
 
     private static KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> harness() throws Exception {
+        return harness("hashmap");
+    }
+
+    private static StateBackend stateBackend(String backend) {
+        return backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> harness(String backend)
+            throws Exception {
         List<RuleDefinition> rules = RuleLoader.load(RulePaths.rulesDir()).stream()
                 .filter(r -> r.id().equals("vigil-brute-force-then-success")).toList();
-        KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h = ProcessFunctionTestHarnesses
-                .forKeyedBroadcastProcessFunction(new CorrelateFunction(rules, 10), RoutedEvent::key, Types.STRING,
-                        CorrelateFunction.DEPLOYED_RULES);
+        KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h = new KeyedBroadcastOperatorTestHarness<>(
+                new CorrelateOperator(new CorrelateFunction(rules, 10)), RoutedEvent::key, Types.STRING, 128, 1, 0);
+        h.setStateBackend(stateBackend(backend));
+        h.open();
         // The rules topic declares the maximum watermark, so the events alone drive event time.
         h.processBroadcastWatermark(Long.MAX_VALUE);
         return h;

@@ -9,7 +9,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 import org.vigil.alert.Alert;
 import org.vigil.event.SecurityEvent;
@@ -82,9 +81,9 @@ class TimeDrivenAlertTest {
         SecurityEvent failure = SecurityEvent.builder().timestamp(T0).id("f1")
                 .put("source.ip", "203.0.113.7").put("event.outcome", "failure").build();
 
-        try (KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h = ProcessFunctionTestHarnesses
-                .forKeyedBroadcastProcessFunction(new CorrelateFunction(List.of(rule), 10), RoutedEvent::key, Types.STRING,
-                        CorrelateFunction.DEPLOYED_RULES)) {
+        try (KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h = new KeyedBroadcastOperatorTestHarness<>(
+                new CorrelateOperator(new CorrelateFunction(List.of(rule), 10)), RoutedEvent::key, Types.STRING, 128, 1, 0)) {
+            h.open();
             // The rules topic declares the maximum watermark, so the events alone drive event time.
             h.processBroadcastWatermark(Long.MAX_VALUE);
             h.processElement(new StreamRecord<>(new RoutedEvent("source.ip", "203.0.113.7", failure), T0.toEpochMilli()));
