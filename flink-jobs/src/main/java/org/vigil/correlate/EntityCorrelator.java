@@ -171,6 +171,24 @@ public final class EntityCorrelator implements AutoCloseable {
         }
     }
 
+    /** How many {@code PerEntity} context partitions the rule's runtime holds now (for tests of the context filter). */
+    int contextPartitions(String ruleId) {
+        RuleRuntime r = byRuleId.get(ruleId);
+        if (r == null) {
+            throw new IllegalArgumentException("no rule " + ruleId);
+        }
+        int count = 0;
+        for (String deploymentId : r.runtime().getDeploymentService().getDeployments()) {
+            for (EPStatement statement : r.runtime().getDeploymentService().getDeployment(deploymentId).getStatements()) {
+                if (RuleCompiler.CONTEXT_STATEMENT.equals(statement.getName())) {
+                    count += r.runtime().getContextPartitionService().getContextPartitionIds(deploymentId,
+                            RuleCompiler.CONTEXT, com.espertech.esper.common.client.context.ContextPartitionSelectorAll.INSTANCE).size();
+                }
+            }
+        }
+        return count;
+    }
+
     /** The partition fields the rules use; events are routed once per field. */
     public java.util.Set<String> partitionFields() {
         return java.util.Collections.unmodifiableSet(byField.keySet());

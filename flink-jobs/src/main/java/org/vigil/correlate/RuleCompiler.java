@@ -25,9 +25,11 @@ public final class RuleCompiler {
     public static final String CONTEXT = "PerEntity";
     /** Name of the statement whose output rows become alerts. */
     public static final String ALERT_STATEMENT = "alert";
+    /** Name of the context declaration statement, in the base module and in a rule's own module. */
+    static final String CONTEXT_STATEMENT = "vigil-per-entity";
 
     static final String BASE_MODULE = "module vigil.base;\n"
-            + "@public @Name('vigil-per-entity') create context " + CONTEXT + " partition by "
+            + "@public @Name('" + CONTEXT_STATEMENT + "') create context " + CONTEXT + " partition by "
             + EsperEventType.PARTITION_KEY + " from " + EsperEventType.NAME + ";\n";
 
     private final Configuration configuration;
@@ -62,8 +64,12 @@ public final class RuleCompiler {
         return base;
     }
 
-    /** Compiles one rule against the base module; the rule must name one statement {@code alert}. */
+    /** Compiles one rule (see {@link #compileRule}); the rule must name one statement {@code alert}. */
     public EPCompiled compile(RuleDefinition rule) throws RuleException {
+        return compileRule(rule).compiled();
+    }
+
+    private void check(RuleDefinition rule) throws RuleException {
         if (!rule.epl().matches("(?s).*@Name\\s*\\(\\s*['\"]" + ALERT_STATEMENT + "['\"]\\s*\\).*")) {
             throw new RuleException(rule.sourceFile(), 0, "no statement is named 'alert': annotate the statement whose rows are alerts with @Name('alert')");
         }
@@ -72,6 +78,94 @@ public final class RuleCompiler {
                     + "' so state is kept per " + rule.metadata().partitionField() + " value");
         }
         refuseOutputRateLimiting(rule);
+    }
+
+    /** A compiled rule and the filter its {@code PerEntity} context was compiled with. */
+    public record CompiledRule(EPCompiled compiled, RuleInputFilter inputFilter) {}
+
+    /**
+     * Compiles one rule, checked as {@link #compile} does, with its own {@code PerEntity} context whose filter is the
+     * union of the rule's stream filters: events that cannot concern the rule neither start nor reach its partitions.
+     * When no such filter can be derived, or the rule does not compile with it, the rule runs in the base module's
+     * unfiltered context, as every rule did before.
+     */
+    public CompiledRule compileRule(RuleDefinition rule) throws RuleException {
+        check(rule);
+        RuleInputFilter filter = RuleInputFilter.of(rule.epl(), compiler, configuration);
+        if (filter.isFiltered()) {
+            String epl = withOwnContext(rule.epl(), filter.epl());
+            if (epl != null) {
+                try {
+                    return new CompiledRule(compiler.compile(epl, new CompilerArguments(configuration)), filter);
+                } catch (EPCompileException e) {
+                    filter = RuleInputFilter.unfiltered("the rule does not compile with the derived context: " + e.getMessage());
+                }
+            } else {
+                filter = RuleInputFilter.unfiltered("no place for the context declaration in the module text");
+            }
+        }
+        return new CompiledRule(compileInBaseContext(rule), filter);
+    }
+
+    /**
+     * The rule's module text with its own {@code PerEntity} context declared right after the module name (or before the
+     * first statement), on the same line so compile errors keep the file's line numbers; null when no place is found.
+     */
+    static String withOwnContext(String ruleEpl, String filterEpl) {
+        String declaration = " @Name('" + CONTEXT_STATEMENT + "') create context " + CONTEXT + " partition by "
+                + EsperEventType.PARTITION_KEY + " from " + EsperEventType.NAME + "(" + filterEpl.replace('\n', ' ') + ");";
+        String code = blankCommentsAndLiterals(ruleEpl);
+        java.util.regex.Matcher module = java.util.regex.Pattern.compile("\\bmodule\\s+[\\w.]+\\s*;").matcher(code);
+        int at;
+        if (module.find() && code.substring(0, module.start()).isBlank()) {
+            at = module.end();
+        } else {
+            at = 0;
+            while (at < code.length() && Character.isWhitespace(code.charAt(at))) {
+                at++;
+            }
+            if (at == code.length() || code.startsWith("module", at) || code.startsWith("uses", at) || code.startsWith("import", at)) {
+                return null;
+            }
+            declaration = declaration.strip() + " ";
+        }
+        return ruleEpl.substring(0, at) + declaration + ruleEpl.substring(at);
+    }
+
+    /** The text with comments and string literals replaced by spaces (line breaks kept), so positions stay the same. */
+    private static String blankCommentsAndLiterals(String text) {
+        StringBuilder b = new StringBuilder(text);
+        int i = 0;
+        while (i < b.length()) {
+            int end;
+            if (text.startsWith("/*", i)) {
+                end = text.indexOf("*/", i + 2);
+                end = end < 0 ? text.length() : end + 2;
+            } else if (text.startsWith("//", i)) {
+                end = text.indexOf('\n', i);
+                end = end < 0 ? text.length() : end;
+            } else if (text.charAt(i) == '\'' || text.charAt(i) == '"') {
+                char quote = text.charAt(i);
+                end = i + 1;
+                while (end < text.length() && text.charAt(end) != quote) {
+                    end += text.charAt(end) == '\\' ? 2 : 1;
+                }
+                end = Math.min(end + 1, text.length());
+            } else {
+                i++;
+                continue;
+            }
+            for (int k = i; k < end; k++) {
+                if (b.charAt(k) != '\n') {
+                    b.setCharAt(k, ' ');
+                }
+            }
+            i = end;
+        }
+        return b.toString();
+    }
+
+    private EPCompiled compileInBaseContext(RuleDefinition rule) throws RuleException {
         CompilerArguments args = new CompilerArguments(configuration);
         args.getPath().add(base);
         try {
