@@ -2,6 +2,7 @@ package org.vigil.correlate;
 
 import com.espertech.esper.common.client.EPCompiled;
 import com.espertech.esper.common.client.configuration.Configuration;
+import com.espertech.esper.common.client.configuration.compiler.ConfigurationCompilerExecution;
 import com.espertech.esper.common.client.module.Module;
 import com.espertech.esper.common.client.module.ModuleItem;
 import com.espertech.esper.common.client.module.ParseException;
@@ -53,6 +54,10 @@ public final class RuleCompiler {
         c.getCommon().addImport(SigmaMatch.class);
         c.getRuntime().getThreading().setInternalTimerEnabled(false);
         c.getCompiler().getByteCode().setAllowSubscriber(false);
+        // Esper's advanced filter planning turns a rule's constant 'regexp' into a reusable boolean index whose
+        // pattern is compiled again for every new entity's context partition (12 % of the correlate task at
+        // 500 events/s); basic planning evaluates it with the pattern compiled once. Measured in the README.
+        c.getCompiler().getExecution().setFilterIndexPlanning(ConfigurationCompilerExecution.FilterIndexPlanning.BASIC);
         return c;
     }
 
