@@ -21,7 +21,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * name. The dictionary travels in the serializer's {@link Snapshot}, so state written under another schema (or in
  * the earlier format with a name per field, {@link FieldNameFormat}) is read with the dictionary it was written with.
  */
-public final class SecurityEventSerializer extends TypeSerializer<SecurityEvent> {
+public final class SecurityEventSerializer extends ImmutableEventSerializer {
     private static final long serialVersionUID = 2L;
     /** The serializer of the running code: the dictionary of {@link EventSchema#fields()}. */
     public static final SecurityEventSerializer INSTANCE = new SecurityEventSerializer(List.copyOf(EventSchema.fields().keySet()));
@@ -57,36 +57,6 @@ public final class SecurityEventSerializer extends TypeSerializer<SecurityEvent>
     /** The field names this serializer writes as codes, in code order. */
     List<String> dictionary() {
         return dictionary;
-    }
-
-    @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
-    public TypeSerializer<SecurityEvent> duplicate() {
-        return this;
-    }
-
-    @Override
-    public SecurityEvent createInstance() {
-        return null;
-    }
-
-    @Override
-    public SecurityEvent copy(SecurityEvent from) {
-        return from;
-    }
-
-    @Override
-    public SecurityEvent copy(SecurityEvent from, SecurityEvent reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -243,16 +213,6 @@ public final class SecurityEventSerializer extends TypeSerializer<SecurityEvent>
     }
 
     @Override
-    public SecurityEvent deserialize(SecurityEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
     public boolean equals(Object obj) {
         return obj instanceof SecurityEventSerializer other && dictionary.equals(other.dictionary);
     }
@@ -359,7 +319,7 @@ public final class SecurityEventSerializer extends TypeSerializer<SecurityEvent>
      * The earlier format, kept to read (and migrate) state written before field codes: the timestamp, the id, and
      * each field with its name and a one-byte type tag.
      */
-    static final class FieldNameFormat extends TypeSerializer<SecurityEvent> {
+    static final class FieldNameFormat extends ImmutableEventSerializer {
         private static final long serialVersionUID = 1L;
         static final FieldNameFormat INSTANCE = new FieldNameFormat();
         private static final byte STRING = 0;
@@ -367,36 +327,6 @@ public final class SecurityEventSerializer extends TypeSerializer<SecurityEvent>
         private static final byte DOUBLE = 2;
         private static final byte BOOLEAN = 3;
         private static final byte STRING_LIST = 4;
-
-        @Override
-        public boolean isImmutableType() {
-            return true;
-        }
-
-        @Override
-        public TypeSerializer<SecurityEvent> duplicate() {
-            return this;
-        }
-
-        @Override
-        public SecurityEvent createInstance() {
-            return null;
-        }
-
-        @Override
-        public SecurityEvent copy(SecurityEvent from) {
-            return from;
-        }
-
-        @Override
-        public SecurityEvent copy(SecurityEvent from, SecurityEvent reuse) {
-            return from;
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
 
         @Override
         public void serialize(SecurityEvent event, DataOutputView out) throws IOException {
@@ -471,16 +401,6 @@ public final class SecurityEventSerializer extends TypeSerializer<SecurityEvent>
                 fields.put(name, value);
             }
             return SecurityEvent.restore(timestamp, id, fields);
-        }
-
-        @Override
-        public SecurityEvent deserialize(SecurityEvent reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
         }
 
         @Override
