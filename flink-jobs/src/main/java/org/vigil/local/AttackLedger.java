@@ -132,8 +132,25 @@ public final class AttackLedger {
 
     /** Alert latencies (ms, sorted) of the attacks whose completing event was appended in [from, to). */
     public long[] latenciesMillis(long fromMillis, long toMillis) {
+        return latencies(fromMillis, toMillis, null);
+    }
+
+    /**
+     * The same latencies by the kind of attack, that is by the source of its completing event: a source whose times
+     * are coarser than the others' holds the watermark, so the kinds tell the sources' share of the latency apart.
+     */
+    public Map<BenchEventMix.AttackKind, long[]> latenciesMillisByKind(long fromMillis, long toMillis) {
+        Map<BenchEventMix.AttackKind, long[]> out = new java.util.EnumMap<>(BenchEventMix.AttackKind.class);
+        for (BenchEventMix.AttackKind kind : BenchEventMix.AttackKind.values()) {
+            out.put(kind, latencies(fromMillis, toMillis, kind));
+        }
+        return out;
+    }
+
+    private long[] latencies(long fromMillis, long toMillis, BenchEventMix.AttackKind kind) {
         return byKey.values().stream()
                 .filter(e -> e.appendedMillis >= fromMillis && e.appendedMillis < toMillis && e.searchableMillis >= 0)
+                .filter(e -> kind == null || e.attack.kind() == kind)
                 .mapToLong(e -> Math.max(0, e.searchableMillis - e.appendedMillis))
                 .sorted().toArray();
     }

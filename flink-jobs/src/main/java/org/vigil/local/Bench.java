@@ -48,7 +48,7 @@ import org.vigil.job.VigilOptions;
 public final class Bench {
     static final String USAGE = """
             usage: vigil bench [--rate N|max] [--duration PT60S] [--warmup PT20S] [--rules DIR]
-                               [--checkpoint-interval PT2S] [--max-lag N] [--seed N]
+                               [--checkpoint-interval PT2S] [--max-lag N] [--seed N] [--web-time s|ms]
 
             Starts Kafka and Elasticsearch on loopback, runs the correlator job (checkpoints on, out-of-orderness
             PT1S, the rules of --rules) on a Flink MiniCluster of 2 slots and, once the job has completed a
@@ -62,6 +62,9 @@ public final class Bench {
               --checkpoint-interval D   the job's checkpoint interval (default PT2S, as bin/vigil local)
               --max-lag N       with --rate max, a fixed bound (records) on how far production runs ahead of the job
               --seed N          the event mix's random seed (default 7)
+              --web-time s|ms   the web access lines' time: whole seconds as Apache's default formats write it
+                                (default s), or with milliseconds (%{msec_frac}t). A whole-second source holds the
+                                job's watermark, and with it every alert, up to a second longer
 
             Reports the job's events/s over the window (from its offsets committed on checkpoints), alert latency
             p50/p95/p99 (completing event's Kafka append time → alert found by a search; the index is polled every
@@ -85,7 +88,7 @@ public final class Bench {
 
     /** What to run. {@code rate} null means as fast as the job takes events. */
     record Options(Long rate, Duration duration, Duration warmup, Path rules, Duration checkpointInterval, Long maxLag,
-                   long seed) {
+                   long seed, boolean webMillis) {
         static Options parse(List<String> args) {
             List<String> a = new ArrayList<>(args);
             String rate = take(a, "--rate", "max");
@@ -93,7 +96,7 @@ public final class Bench {
                     Duration.parse(take(a, "--duration", "PT60S")), Duration.parse(take(a, "--warmup", "PT20S")),
                     Path.of(take(a, "--rules", "rules")), Duration.parse(take(a, "--checkpoint-interval", "PT2S")),
                     maxLag(take(a, "--max-lag", "auto")),
-                    Long.parseLong(take(a, "--seed", "7")));
+                    Long.parseLong(take(a, "--seed", "7")), webMillis(take(a, "--web-time", "s")));
             if (!a.isEmpty()) {
                 throw new IllegalArgumentException("unexpected arguments " + a + "; see vigil bench --help");
             }
@@ -101,6 +104,14 @@ public final class Bench {
                 throw new IllegalArgumentException("--duration must be at least PT10S, got " + o.duration);
             }
             return o;
+        }
+
+        private static boolean webMillis(String v) {
+            return switch (v) {
+                case "s" -> false;
+                case "ms" -> true;
+                default -> throw new IllegalArgumentException("--web-time must be s or ms, got '" + v + "'");
+            };
         }
 
         private static Long maxLag(String v) {
@@ -159,7 +170,8 @@ public final class Bench {
     int run(Options o) throws Exception {
         out.println("vigil bench: " + Runtime.getRuntime().availableProcessors() + " cores, load average "
                 + loadAverage() + "; rate " + (o.rate() == null ? "max" : o.rate() + "/s") + ", warm-up " + o.warmup()
-                + ", window " + o.duration() + "; starting Kafka and Elasticsearch...");
+                + ", window " + o.duration() + ", web access times in " + (o.webMillis() ? "milliseconds" : "whole seconds")
+                + "; starting Kafka and Elasticsearch...");
         Path checkpoints = Files.createTempDirectory("vigil-bench-checkpoints");
         try (LocalStack stack = LocalStack.start();
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
@@ -220,7 +232,7 @@ public final class Bench {
                         MiniCluster flink, JobID jobId, String group) throws Exception {
         AttackLedger ledger = new AttackLedger();
         AtomicLong produced = new AtomicLong();
-        Generator generator = new Generator(stack.kafka().bootstrapServers(), new BenchEventMix(o.seed()), ledger, produced,
+        Generator generator = new Generator(stack.kafka().bootstrapServers(), new BenchEventMix(o.seed(), o.webMillis()), ledger, produced,
                 o.rate(), o.maxLag(), o.checkpointInterval());
         AlertIndexProbe index = new AlertIndexProbe(stack.elasticsearch().httpUri(), config.require(VigilOptions.ELASTICSEARCH_INDEX));
         try (ResourceMeter meter = new ResourceMeter(admin, group, Set.copyOf(BenchEventMix.TOPICS), produced);
@@ -279,6 +291,7 @@ public final class Bench {
 
             Throughput throughput = throughput(meter.commits(), windowStart, windowEnd);
             long[] latencies = ledger.latenciesMillis(windowStart, windowEnd);
+            Map<BenchEventMix.AttackKind, long[]> latenciesByKind = ledger.latenciesMillisByKind(windowStart, windowEnd);
             double[] cores = cpuEnd.coresSince(cpuStart);
 
             out.println("vigil bench: measuring the baselines on the same " + produced.get() + " records...");
@@ -293,7 +306,7 @@ public final class Bench {
                     config.require(VigilOptions.DEADLETTER_TOPIC)) + ", late events " + endOffset(admin,
                     config.require(VigilOptions.LATE_TOPIC)) + " (their topics' end offsets)");
             ledger.missedExamples(5, t0).forEach(m -> out.println("  missed       " + m));
-            printDetails(o, report, throughput, latencies, cores, maxHeap, heapAfterGc, lastCheckpoint, ledger, raw, esper);
+            printDetails(o, report, throughput, latencies, latenciesByKind, cores, maxHeap, heapAfterGc, lastCheckpoint, ledger, raw, esper);
             out.println(report.summaryLine());
             return report.missed() == 0 && report.duplicated() == 0 ? 0 : 1;
         } finally {
@@ -302,6 +315,15 @@ public final class Bench {
     }
 
     /** The job's rate over the window: between the first and the last commit seen inside it. */
+    /** "kind p50/p99 ms (n)" per attack kind: which source's events the latency waits for. */
+    static String latencyByKind(Map<BenchEventMix.AttackKind, long[]> byKind) {
+        List<String> parts = new ArrayList<>();
+        byKind.forEach((kind, sorted) -> parts.add(String.format(Locale.ROOT, "%s p50 %d ms, p99 %d ms (%d)",
+                kind.name().toLowerCase(Locale.ROOT).replace('_', ' '), AttackLedger.percentile(sorted, 50),
+                AttackLedger.percentile(sorted, 99), sorted.length)));
+        return String.join("; ", parts);
+    }
+
     record Throughput(long eventsPerSecond, long lagAtStart, long lagAtEnd, double seconds) {}
 
     static Throughput throughput(List<ResourceMeter.Commit> commits, long windowStart, long windowEnd) {
@@ -323,7 +345,8 @@ public final class Bench {
                 first.produced() - first.committed(), last.produced() - last.committed(), seconds);
     }
 
-    private void printDetails(Options o, BenchReport r, Throughput t, long[] latencies, double[] cores, long maxHeap,
+    private void printDetails(Options o, BenchReport r, Throughput t, long[] latencies,
+                              Map<BenchEventMix.AttackKind, long[]> latenciesByKind, double[] cores, long maxHeap,
                               long heapAfterGc, CompletedCheckpointStats checkpoint, AttackLedger ledger,
                               BenchBaselines.Rate raw, BenchBaselines.EsperRun esper) {
         out.println();
@@ -338,6 +361,7 @@ public final class Bench {
                 + " the window (append time in Kafka -> found by a search; polled every %d ms, so up to one poll late)%s%n",
                 r.p50Millis(), r.p95Millis(), r.p99Millis(), latencies.length == 0 ? -1 : latencies[latencies.length - 1],
                 latencies.length, POLL.toMillis(), o.rate() == null ? "; at rate max this includes the queue before the job" : "");
+        out.println("  by attack    " + latencyByKind(latenciesByKind));
         out.printf(Locale.ROOT, "  cpu          %.2f cores this JVM (Kafka broker, Flink, generator %.2f of them),"
                 + " %.2f cores Elasticsearch, of %d%n", cores[0], cores[1], cores[2], Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "  heap         %d MiB most used in the window, %d MiB after a full GC at the end (one JVM:"

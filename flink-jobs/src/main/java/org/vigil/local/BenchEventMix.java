@@ -42,6 +42,9 @@ public final class BenchEventMix {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSZ").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter ACCESS_LOG_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+    /** Apache's {@code %{%d/%b/%Y:%H:%M:%S}t.%{msec_frac}t %{%z}t}: the same time with its milliseconds. */
+    private static final DateTimeFormatter ACCESS_LOG_TIME_MILLIS =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss.SSS Z", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     /** The attacks the mix injects: the rule that must alert on each and how it is built. */
     public enum AttackKind {
@@ -79,6 +82,7 @@ public final class BenchEventMix {
                        boolean completes) {}
 
     private final Random random;
+    private final DateTimeFormatter accessLogTime;
     private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> a.dueMillis != b.dueMillis
             ? Long.compare(a.dueMillis, b.dueMillis) : Long.compare(a.sequence, b.sequence));
     private final ArrayDeque<Attack> started = new ArrayDeque<>();
@@ -89,8 +93,18 @@ public final class BenchEventMix {
     private int attacks;
     private boolean attacksEnabled = true;
 
+    /** The mix of {@code seed}, web access lines with whole-second times as Apache's default formats write them. */
     public BenchEventMix(long seed) {
+        this(seed, false);
+    }
+
+    /**
+     * The mix of {@code seed}; {@code webMillis} gives the web access lines millisecond times. A source whose times
+     * have whole seconds holds the job's watermark, the minimum over all sources, up to a second behind the others.
+     */
+    public BenchEventMix(long seed, boolean webMillis) {
         this.random = new Random(seed);
+        this.accessLogTime = webMillis ? ACCESS_LOG_TIME_MILLIS : ACCESS_LOG_TIME;
     }
 
     /** Stops starting new attacks; those already started are completed. */
@@ -276,7 +290,7 @@ public final class BenchEventMix {
 
     /** An Apache combined log line, as the e-portal's web server writes it. */
     private String accessLine(long t, String src, String method, String url, int status, String agent) {
-        return src + " - - [" + ACCESS_LOG_TIME.format(Instant.ofEpochMilli(t)) + "] \"" + method + " " + url
+        return src + " - - [" + accessLogTime.format(Instant.ofEpochMilli(t)) + "] \"" + method + " " + url
                 + " HTTP/1.1\" " + status + " " + (200 + random.nextInt(20000))
                 + " \"https://dichvucong.example.gov.vn/\" \"" + agent + "\"";
     }

@@ -1,6 +1,7 @@
 package org.vigil.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -48,6 +49,10 @@ class BenchCommandTest {
         assertThat(o.warmup()).hasSeconds(20);
         assertThat(o.maxLag()).isNull();
         assertThat(Bench.Options.parse(List.of("--rate", "40000", "--max-lag", "5000")).rate()).isEqualTo(40_000L);
+        assertThat(o.webMillis()).isFalse();
+        assertThat(Bench.Options.parse(List.of("--web-time", "ms")).webMillis()).isTrue();
+        assertThatThrownBy(() -> Bench.Options.parse(List.of("--web-time", "us")))
+                .hasMessageContaining("--web-time must be s or ms");
     }
 
     @Test

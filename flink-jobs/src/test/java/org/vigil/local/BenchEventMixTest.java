@@ -77,6 +77,26 @@ class BenchEventMixTest {
     }
 
     @Test
+    void webAccessTimesHaveWholeSecondsUnlessMillisecondsAreAskedFor() throws Exception {
+        var parser = org.vigil.job.KafkaConnectors.eventParser(VigilConfig.defaults());
+        for (boolean millis : new boolean[] {false, true}) {
+            BenchEventMix mix = new BenchEventMix(7, millis);
+            int web = 0;
+            for (int i = 0; i < 2_000; i++) {
+                long t = T0 + i * 7L;
+                BenchEventMix.Event e = mix.next(t);
+                if (e.topic().equals(BenchEventMix.WEB_TOPIC) && e.attack() == null) {
+                    SecurityEvent event = parser.parse(e.value(), e.topic(), 0, i).event();
+                    assertThat(event.timestampMillis()).isEqualTo(millis ? t : t - t % 1000);
+                    web++;
+                }
+            }
+            // Times 7 ms apart: most are not whole seconds, so a mix ignoring the setting fails one way or the other.
+            assertThat(web).isGreaterThan(200);
+        }
+    }
+
+    @Test
     void attackSourcesAreDistinctAddressesOutsideTheBenignNetworks() {
         assertThat(BenchEventMix.attackSource(0)).isEqualTo("198.18.0.0");
         assertThat(BenchEventMix.attackSource(258)).isEqualTo("198.18.1.2");
