@@ -115,9 +115,24 @@ public final class KafkaConnectors {
                 .build();
     }
 
-    /** The status topic: one JSON record per rules-topic record; a repeat after a restore is harmless. */
+    /**
+     * The status topic: one JSON record per rules-topic record, in Kafka transactions committed on checkpoint. A status
+     * is therefore visible only once the checkpoint after the change completed, which needs every router and correlator
+     * instance to have taken the change in (it precedes the checkpoint's barrier on their broadcast input): events
+     * appended after a reader sees {@code deployed} meet the new rule everywhere.
+     */
     public static KafkaSink<RuleStatus> ruleStatusSink(VigilConfig config) {
-        return atLeastOnceSink(config, new RuleStatusSerializer(config.require(VigilOptions.RULES_STATUS_TOPIC)));
+        Properties producer = config.kafkaClientProperties();
+        producer.setProperty("transaction.timeout.ms",
+                Long.toString(config.duration(VigilOptions.KAFKA_TRANSACTION_TIMEOUT).toMillis()));
+        return KafkaSink.<RuleStatus>builder()
+                .setBootstrapServers(config.require(VigilOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(new RuleStatusSerializer(config.require(VigilOptions.RULES_STATUS_TOPIC)))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                // Its own ids: two transactional sinks of one job must not share a prefix.
+                .setTransactionalIdPrefix(config.require(VigilOptions.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-rules-status")
+                .build();
     }
 
     /** The event source; {@code bounded} stops at the offsets that are latest when the job starts (backfills, tests). */

@@ -141,7 +141,6 @@ class EnrichmentIT {
         assertThat(switched.at("/vigil/details/revealed_by").asText()).isEqualTo("botnet_list_update");
 
         Path checkpoint = latestCheckpointAfterQuietPeriod(job);
-        job.cancel().get();
 
         // Restored: the intel source resumes after the records it read, so only broadcast state can enrich.
         JobClient restored = start(checkpoint);
@@ -198,9 +197,14 @@ class EnrichmentIT {
         return job;
     }
 
-    /** A checkpoint taken after the last alert was written, so the restored job holds everything before it. */
+    /**
+     * Cancels the job after a quiet period and returns the checkpoint it retained, taken after the last alert was
+     * written, so the restored job holds everything before it. Cancelled first: a running job deletes a checkpoint
+     * as soon as a newer one completes, which under load happened between listing it and restoring from it.
+     */
     private static Path latestCheckpointAfterQuietPeriod(JobClient job) throws Exception {
         Thread.sleep(3000);
+        job.cancel().get();
         Path dir = checkpoints.resolve(job.getJobID().toString());
         try (Stream<Path> chk = Files.list(dir)) {
             return chk.filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata")))

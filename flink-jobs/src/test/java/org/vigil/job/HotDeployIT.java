@@ -100,6 +100,8 @@ class HotDeployIT {
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        // As bin/vigil rules deploy reads it: a status is committed with the checkpoint that follows the change.
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         statusReader = new KafkaConsumer<>(c);
         TopicPartition status = new TopicPartition("hotdeploy.rules.status", 0);
         statusReader.assign(List.of(status));
