@@ -158,6 +158,26 @@ class AlertSerializerTest {
         assertThat(SERIALIZER.snapshotConfiguration().resolveSchemaCompatibility(earlier).isIncompatible()).isTrue();
     }
 
+    @Test
+    void readsTheStateOfEveryEarlierVersionAndWritesThisVersionsFormatUnchanged() throws Exception {
+        // As Flink's TypeSerializerUpgradeTestBase does: the snapshot and an alert written by each version, committed.
+        for (int version = 1; version <= CURRENT_FORMAT; version++) {
+            TypeSerializerSnapshot<Alert> snapshot = TypeSerializerSnapshot.readVersionedSnapshot(
+                    new DataInputDeserializer(resource(version, "snapshot")), AlertSerializerTest.class.getClassLoader());
+            byte[] data = resource(version, "data");
+
+            assertThat(SERIALIZER.snapshotConfiguration().resolveSchemaCompatibility(snapshot).isIncompatible())
+                    .as("version %d", version).isFalse();
+            TypeSerializer<Alert> restored = snapshot.restoreSerializer();
+            assertThat(described(restored.deserialize(new DataInputDeserializer(data)))).as("version %d", version)
+                    .isEqualTo(described(pinned()));
+            if (version == CURRENT_FORMAT) {
+                // A change of the format must come with a new version (and files written by main()).
+                assertThat(bytes(restored, pinned())).isEqualTo(data);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void keyedStateRestoresAlertsWrittenWithIt(String backend) throws Exception {
@@ -230,6 +250,40 @@ class AlertSerializerTest {
                 out.collect(alerts.get("period"));
             }
         }
+    }
+
+    /** The format version of the latest files under {@code alert/serializer-v<N>/}: the snapshot's outer version. */
+    private static final int CURRENT_FORMAT = 1;
+
+    /** Writes the snapshot and {@link #pinned()} for the current format: run once when the format gets a new version. */
+    public static void main(String[] args) throws IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of("flink-jobs/src/test/resources/alert/serializer-v" + CURRENT_FORMAT);
+        java.nio.file.Files.createDirectories(dir);
+        DataOutputSerializer snapshot = new DataOutputSerializer(4096);
+        TypeSerializerSnapshot.writeVersionedSnapshot(snapshot, SERIALIZER.snapshotConfiguration());
+        java.nio.file.Files.write(dir.resolve("snapshot"), snapshot.getCopyOfBuffer());
+        java.nio.file.Files.write(dir.resolve("data"), bytes(SERIALIZER, pinned()));
+    }
+
+    private static byte[] resource(int version, String name) throws IOException {
+        try (var in = AlertSerializerTest.class.getResourceAsStream("/alert/serializer-v" + version + "/" + name)) {
+            assertThat(in).as("alert/serializer-v%d/%s", version, name).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    /** One alert with every field set, every value type, a verification policy with a window and a repeat with evidence. */
+    private static Alert pinned() {
+        List<SecurityEvent> first = events(new Random(1), 3, "p-");
+        Alert alert = base().ruleVersion(3).ruleDescription("Several failures then a success").riskScore(81)
+                .tacticIds(List.of("TA0006")).techniqueIds(List.of("T1110.001", "T1078"))
+                .verificationPolicy(VerificationPolicy.parse("corroboration PT45M or intel"))
+                .status(Alert.Status.VERIFIED).verificationReasons(List.of("intel: 203.0.113.7 on botnet list")).shared(true)
+                .riskFactors(Map.of("rule_score", 73)).details(everyValueType())
+                .triggeringEvents(first, 2).build();
+        Alert repeat = alert.toBuilder().timestampMillis(T0 + 60_000).triggeringEvents(events(new Random(2), 2, "q-"), 2)
+                .details(Map.of("count", 2L)).build();
+        return alert.withRepeat(repeat);
     }
 
     /** An alert with a random choice of every optional field, repeats and verification states. */
