@@ -1,9 +1,9 @@
 package org.vigil.alert;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -172,8 +172,11 @@ public final class AlertSerializer extends TypeSerializer<Alert> {
         return list;
     }
 
-    /** Details and risk factors: names in their order, each value with its tag. */
-    private static void writeValues(Map<String, Object> values, DataOutputView out) throws IOException {
+    /**
+     * Details and risk factors: names in their order, each value with a tag that keeps its exact class. Public for
+     * the serializers of what other stages keep of an alert (its risk factors).
+     */
+    public static void writeValues(Map<String, Object> values, DataOutputView out) throws IOException {
         out.writeInt(values.size());
         for (Map.Entry<String, Object> v : values.entrySet()) {
             StringValue.writeString(v.getKey(), out);
@@ -181,7 +184,8 @@ public final class AlertSerializer extends TypeSerializer<Alert> {
         }
     }
 
-    private static Map<String, Object> readValues(DataInputView in) throws IOException {
+    /** Reads what {@link #writeValues} wrote. */
+    public static Map<String, Object> readValues(DataInputView in) throws IOException {
         int n = readCount(in);
         Map<String, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {

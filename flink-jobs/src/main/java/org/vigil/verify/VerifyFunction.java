@@ -10,6 +10,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -17,7 +18,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.vigil.alert.Alert;
 import org.vigil.alert.AlertTypeInfo;
-import org.vigil.job.JavaSerializedTypeInfo;
 import org.vigil.rules.VerificationPolicy;
 
 /**
@@ -73,7 +73,7 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
     }
 
     static MapStateDescriptor<String, SeenAlert> seenDescriptor() {
-        return new MapStateDescriptor<>("verify-seen", Types.STRING, new JavaSerializedTypeInfo<>(SeenAlert.class));
+        return new MapStateDescriptor<>("verify-seen", StringSerializer.INSTANCE, SeenAlertSerializer.INSTANCE);
     }
 
     static MapStateDescriptor<String, Alert> openDescriptor() {
