@@ -293,6 +293,23 @@ public final class Alert implements Serializable {
             return this;
         }
 
+        /** The id as it was derived when the alert was first built ({@link AlertSerializer} restores it). */
+        Builder id(String v) { id = v; return this; }
+
+        /** The kept evidence events as they are, in their order, and how many the match involved. */
+        Builder evidence(List<SecurityEvent> events, int count) {
+            evidence.clear();
+            evidence.addAll(events);
+            evidenceCount = count;
+            return this;
+        }
+
+        Builder occurrences(int count, Repeat latest) {
+            occurrences = count;
+            latestRepeat = latest;
+            return this;
+        }
+
         List<String> triggeringEventIds() {
             return triggeringEventIds.isEmpty() ? evidence.stream().map(SecurityEvent::id).toList() : triggeringEventIds;
         }
@@ -302,12 +319,12 @@ public final class Alert implements Serializable {
         }
     }
 
-    /** Tells Flink to move {@code Alert} values with Java serialization rather than Kryo. */
+    /** Tells Flink to move {@code Alert} values with {@link AlertSerializer} rather than Kryo. */
     public static final class FlinkTypeInfo extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<Alert> {
         @Override
         public org.apache.flink.api.common.typeinfo.TypeInformation<Alert> createTypeInfo(
                 java.lang.reflect.Type t, java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> params) {
-            return new org.vigil.job.JavaSerializedTypeInfo<>(Alert.class);
+            return AlertTypeInfo.INSTANCE;
         }
     }
 }

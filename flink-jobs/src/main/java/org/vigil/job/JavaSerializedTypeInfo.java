@@ -15,7 +15,7 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.util.InstantiationUtil;
 
 /**
- * Flink type information for low-volume immutable values (alerts, dead letters) using Java serialization,
+ * Flink type information for low-volume immutable values (dead letters, rule statuses) using Java serialization,
  * because Kryo cannot rebuild their unmodifiable collections.
  */
 public final class JavaSerializedTypeInfo<T extends Serializable> extends TypeInformation<T> {

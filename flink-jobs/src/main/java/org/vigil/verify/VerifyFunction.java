@@ -10,13 +10,14 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.vigil.alert.Alert;
-import org.vigil.job.JavaSerializedTypeInfo;
+import org.vigil.alert.AlertTypeInfo;
 import org.vigil.rules.VerificationPolicy;
 
 /**
@@ -36,8 +37,8 @@ import org.vigil.rules.VerificationPolicy;
 public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Alert> {
     private static final long serialVersionUID = 1L;
     /** Alerts that have just become verified and scoring enough to be shared: the NCSC feed's input. */
-    public static final OutputTag<Alert> SHARE = new OutputTag<>("verified-to-share", new JavaSerializedTypeInfo<>(Alert.class));
-    private static final TypeInformation<Alert> ALERT = new JavaSerializedTypeInfo<>(Alert.class);
+    public static final OutputTag<Alert> SHARE = new OutputTag<>("verified-to-share", AlertTypeInfo.INSTANCE);
+    private static final TypeInformation<Alert> ALERT = AlertTypeInfo.INSTANCE;
     private static final long SUMMARY_RETENTION = VerificationPolicy.MAX_CORROBORATION_WINDOW.toMillis();
 
     private final VerifySettings settings;
@@ -72,7 +73,7 @@ public final class VerifyFunction extends KeyedProcessFunction<String, Alert, Al
     }
 
     static MapStateDescriptor<String, SeenAlert> seenDescriptor() {
-        return new MapStateDescriptor<>("verify-seen", Types.STRING, new JavaSerializedTypeInfo<>(SeenAlert.class));
+        return new MapStateDescriptor<>("verify-seen", StringSerializer.INSTANCE, SeenAlertSerializer.INSTANCE);
     }
 
     static MapStateDescriptor<String, Alert> openDescriptor() {
