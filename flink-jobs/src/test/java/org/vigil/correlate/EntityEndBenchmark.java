@@ -15,7 +15,6 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.vigil.event.SecurityEvent;
 import org.vigil.rules.RuleDefinition;
 import org.vigil.rules.RuleLoader;
-import org.vigil.rules.RulePaths;
 
 /**
  * Measures what ending an entity's Esper partitions at the end of its horizon saves: many source addresses, each
@@ -38,7 +37,7 @@ public final class EntityEndBenchmark {
     public static void main(String[] args) throws Exception {
         int entities = 20_000;
         long millisBetween = 1000;
-        Path rulesDir = RulePaths.rulesDir();
+        Path rulesDir = Path.of("rules");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--entities" -> entities = Integer.parseInt(args[i + 1]);
@@ -114,9 +113,14 @@ public final class EntityEndBenchmark {
             long start = System.nanoTime();
             for (RoutedEvent e : events) {
                 h.processElement(new StreamRecord<>(e, e.event.timestampMillis()));
-                h.processWatermark(new Watermark(e.event.timestampMillis()));
+                // A millisecond behind: an event at the watermark's own time would be late.
+                h.processWatermark(new Watermark(e.event.timestampMillis() - 1));
             }
+            h.processWatermark(new Watermark(events.get(events.size() - 1).event.timestampMillis()));
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (h.getSideOutput(CorrelateFunction.LATE_EVENTS) != null && !h.getSideOutput(CorrelateFunction.LATE_EVENTS).isEmpty()) {
+                throw new IllegalStateException("late events: the workload must reach the operator ahead of the watermark");
+            }
             h.getOutput().clear();
             EntityCorrelator correlator = ((CorrelateFunction) ((CorrelateOperator) h.getOperator()).getUserFunction()).correlator();
             print(label, partitions(correlator, rules), heapAfterGc() - before, events.size() / seconds);
@@ -125,9 +129,15 @@ public final class EntityEndBenchmark {
 
     private static int partitions(EntityCorrelator correlator, List<RuleDefinition> rules) {
         int total = 0;
+        StringBuilder byRule = new StringBuilder();
         for (RuleDefinition r : rules) {
-            total += correlator.contextPartitions(r.id());
+            int n = correlator.contextPartitions(r.id());
+            total += n;
+            if (n > 0) {
+                byRule.append(' ').append(r.id()).append('=').append(n);
+            }
         }
+        System.out.println("  partitions by rule:" + byRule);
         return total;
     }
 
