@@ -40,7 +40,8 @@ import org.vigil.rules.RuleRecord;
  *
  * <p>Flink state is the source of truth: released events stay in {@code retained-events} for their rules'
  * horizon, so that {@link CorrelateOperator} can rebuild Esper's windows and patterns after a restore and a
- * newly deployed rule can be warmed up with them; the rules in force are kept in {@link #DEPLOYED_RULES}.
+ * newly deployed rule can be warmed up with them; the rules in force are kept in {@link #DEPLOYED_RULES}. Once a key's
+ * last retained events leave the horizon, its Esper partitions are ended too, so Esper holds no more than a restore would.
  */
 public final class CorrelateFunction extends KeyedBroadcastProcessFunction<String, RoutedEvent, RuleChange, Alert> {
     private static final long serialVersionUID = 1L;
