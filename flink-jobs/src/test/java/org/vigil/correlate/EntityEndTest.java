@@ -207,7 +207,7 @@ class EntityEndTest {
         return h;
     }
 
-    static int partitions(KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h, String ruleId) {
+    private static int partitions(KeyedBroadcastOperatorTestHarness<String, RoutedEvent, RuleChange, Alert> h, String ruleId) {
         return ((CorrelateFunction) ((CorrelateOperator) h.getOperator()).getUserFunction()).correlator().contextPartitions(ruleId);
     }
 
