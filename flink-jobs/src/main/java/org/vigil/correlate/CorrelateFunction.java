@@ -40,7 +40,8 @@ import org.vigil.rules.RuleRecord;
  *
  * <p>Flink state is the source of truth: released events stay in {@code retained-events} for their rules'
  * horizon, so that {@link CorrelateOperator} can rebuild Esper's windows and patterns after a restore and a
- * newly deployed rule can be warmed up with them; the rules in force are kept in {@link #DEPLOYED_RULES}.
+ * newly deployed rule can be warmed up with them; the rules in force are kept in {@link #DEPLOYED_RULES}. Once a key's
+ * last retained events leave the horizon, its Esper partitions are ended too, so Esper holds no more than a restore would.
  */
 public final class CorrelateFunction extends KeyedBroadcastProcessFunction<String, RoutedEvent, RuleChange, Alert> {
     private static final long serialVersionUID = 1L;
@@ -86,6 +87,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private transient Counter alertRepeats;
     private transient Counter ruleChanges;
     private transient Counter ruleChangeFailures;
+    private transient Counter entitiesEnded;
 
     /** {@code rules}: the rules in force when the job starts without state (may be empty). */
     public CorrelateFunction(List<RuleDefinition> rules, int maxEvidence) {
@@ -178,6 +180,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         alertRepeats = getRuntimeContext().getMetricGroup().counter("alertRepeats");
         ruleChanges = getRuntimeContext().getMetricGroup().counter("ruleChanges");
         ruleChangeFailures = getRuntimeContext().getMetricGroup().counter("ruleChangeFailures");
+        entitiesEnded = getRuntimeContext().getMetricGroup().counter("entitiesEnded");
     }
 
     /** The rules this function starts with when the job has no state. */
@@ -241,6 +244,11 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     /** The rules in force on this instance, by id. */
     Collection<RuleDefinition> rules() {
         return rules.values();
+    }
+
+    /** This instance's correlator, for tests and benchmarks that look at its Esper partitions. */
+    EntityCorrelator correlator() {
+        return correlator;
     }
 
     @Override
@@ -323,6 +331,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
             }
             if (scheduled != null && retained.isEmpty()) {
                 retainedHorizon.clear();
+                endEntity(field, RoutedEvent.valueOfKey(key), out);
             }
             return;
         }
@@ -346,6 +355,30 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
                 emit(alert, out);
             }
         }
+    }
+
+    /**
+     * The key's last retained events have just left its horizon: ends its Esper partitions, which otherwise stay on the
+     * heap for every entity ever seen.
+     *
+     * <p>Why now is safe: a job restored from a checkpoint taken from here on replays this key nothing (it has no
+     * retained events) and so holds no partition for it; ending the partition makes this job hold what that one holds,
+     * and a job restored from an earlier checkpoint replays the same events and ends the partition at the same timer.
+     * Nothing the horizon covers is lost: every event the partition saw is at least one horizon old, so windows and
+     * {@code timer:within}/{@code timer:interval} no longer than the horizon have already run out, and their output
+     * (an absence completing, a window emptying) came out of {@link EntityCorrelator#advanceTo} to this timer's time
+     * just before. What the end drops is only output that a restore after this moment would not produce either: rules
+     * whose state outlives their declared horizon. Events still waiting for the watermark have not reached Esper, so
+     * they do not matter here; the first of them starts a fresh partition, as it would after a restore.
+     */
+    private void endEntity(String field, String value, Collector<Alert> out) throws Exception {
+        if (!correlator.handles(field)) {
+            return;
+        }
+        for (Alert alert : correlator.endEntity(field, value)) {
+            emit(alert, out);
+        }
+        entitiesEnded.inc();
     }
 
     /**

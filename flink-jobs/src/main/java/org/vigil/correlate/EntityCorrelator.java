@@ -171,7 +171,7 @@ public final class EntityCorrelator implements AutoCloseable {
         }
     }
 
-    /** How many {@code PerEntity} context partitions the rule's runtime holds now (for tests of the context filter). */
+    /** How many {@code PerEntity} context partitions the rule's runtime holds now (for tests and benchmarks). */
     int contextPartitions(String ruleId) {
         RuleRuntime r = byRuleId.get(ruleId);
         if (r == null) {
@@ -234,6 +234,25 @@ public final class EntityCorrelator implements AutoCloseable {
         List<Alert> all = new ArrayList<>(completedByTime);
         all.addAll(completedByEvent);
         return all;
+    }
+
+    /**
+     * Ends the {@code PerEntity} partitions of {@code partitionField} = {@code partitionValue} in every rule partitioned by
+     * that field, dropping their windows, patterns and timers; the entity's next event starts fresh ones. A key without
+     * a partition gets none (see {@link RuleCompiler#contextDeclaration}), so ending it again, or in a runtime that
+     * serves several rules of the field, changes nothing. Time-based output up to now must have been taken first
+     * ({@link #advanceTo}); returns what the end itself completed, which for Vigil's rules is nothing (output on a
+     * partition's end needs output rate limiting, which rules may not use).
+     */
+    public List<Alert> endEntity(String partitionField, String partitionValue) {
+        List<RuleRuntime> rules = byField.get(partitionField);
+        if (rules != null) {
+            Map<String, Object> end = Map.of(EsperEventType.PARTITION_KEY, partitionValue);
+            for (RuleRuntime r : rules) {
+                r.runtime().getEventService().sendEventMap(end, RuleCompiler.ENTITY_END);
+            }
+        }
+        return drain();
     }
 
     private List<Alert> drain() {

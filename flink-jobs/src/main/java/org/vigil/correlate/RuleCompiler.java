@@ -29,9 +29,14 @@ public final class RuleCompiler {
     /** Name of the context declaration statement, in the base module and in a rule's own module. */
     static final String CONTEXT_STATEMENT = "vigil-per-entity";
 
+    /**
+     * Name of the event type that ends one key's {@code PerEntity} partitions ({@link EntityCorrelator#endEntity}); its
+     * only property is {@code partitionKey}. No rule reads it.
+     */
+    public static final String ENTITY_END = "EntityEnd";
+
     static final String BASE_MODULE = "module vigil.base;\n"
-            + "@public @Name('" + CONTEXT_STATEMENT + "') create context " + CONTEXT + " partition by "
-            + EsperEventType.PARTITION_KEY + " from " + EsperEventType.NAME + ";\n";
+            + "@public @Name('" + CONTEXT_STATEMENT + "') " + contextDeclaration(null) + ";\n";
 
     private final Configuration configuration;
     private final EPCompiler compiler = EPCompilerProvider.getCompiler();
@@ -50,6 +55,7 @@ public final class RuleCompiler {
     public static Configuration configuration() {
         Configuration c = new Configuration();
         c.getCommon().addEventType(EsperEventType.NAME, EsperEventType.definition());
+        c.getCommon().addEventType(ENTITY_END, java.util.Map.of(EsperEventType.PARTITION_KEY, String.class));
         // Converted Sigma rules test values through SigmaMatch (case-insensitive, false for absent fields).
         c.getCommon().addImport(SigmaMatch.class);
         c.getRuntime().getThreading().setInternalTimerEnabled(false);
@@ -117,8 +123,7 @@ public final class RuleCompiler {
      * first statement), on the same line so compile errors keep the file's line numbers; null when no place is found.
      */
     static String withOwnContext(String ruleEpl, String filterEpl) {
-        String declaration = " @Name('" + CONTEXT_STATEMENT + "') create context " + CONTEXT + " partition by "
-                + EsperEventType.PARTITION_KEY + " from " + EsperEventType.NAME + "(" + filterEpl.replace('\n', ' ') + ");";
+        String declaration = " @Name('" + CONTEXT_STATEMENT + "') " + contextDeclaration(filterEpl.replace('\n', ' ')) + ";";
         String code = blankCommentsAndLiterals(ruleEpl);
         java.util.regex.Matcher module = java.util.regex.Pattern.compile("\\bmodule\\s+[\\w.]+\\s*;").matcher(code);
         int at;
@@ -135,6 +140,21 @@ public final class RuleCompiler {
             declaration = declaration.strip() + " ";
         }
         return ruleEpl.substring(0, at) + declaration + ruleEpl.substring(at);
+    }
+
+    /**
+     * The {@code PerEntity} context: one partition per {@code partitionKey} among the events {@code filterEpl} lets in
+     * (all when null), ended by an {@link #ENTITY_END} event with the same key. Only a {@code SecurityEvent} initiates a
+     * partition: a key listed {@code from EntityEnd} without {@code initiated by} would make an end for a key with no
+     * partition (one the filter kept out, or one already ended) create one, which nothing would end. The initiating event
+     * is the partition's first event, as without {@code initiated by}; the partition-by filter still applies to the
+     * statements (Esper ANDs it into their filters), and the same filter on {@code initiated by} keeps events it rejects
+     * from starting partitions.
+     */
+    static String contextDeclaration(String filterEpl) {
+        String events = EsperEventType.NAME + (filterEpl == null ? "" : "(" + filterEpl + ")");
+        return "create context " + CONTEXT + " partition by " + EsperEventType.PARTITION_KEY + " from " + events + ", "
+                + EsperEventType.PARTITION_KEY + " from " + ENTITY_END + " initiated by " + events + " terminated by " + ENTITY_END;
     }
 
     /** The text with comments and string literals replaced by spaces (line breaks kept), so positions stay the same. */

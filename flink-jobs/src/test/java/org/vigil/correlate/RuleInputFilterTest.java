@@ -156,7 +156,8 @@ class RuleInputFilterTest {
         assertThat(withContext.lines().toList().get(9)).startsWith("module test.rule; @Name('vigil-per-entity') create context PerEntity");
         String noModule = epl.replace("module test.rule;\n", "");
         assertThat(RuleCompiler.withOwnContext(noModule, "true").lines().toList().get(9))
-                .startsWith("@Name('vigil-per-entity') create context PerEntity partition by partitionKey from SecurityEvent(true); @Name('alert')");
+                .startsWith("@Name('vigil-per-entity') create context PerEntity partition by partitionKey from SecurityEvent(true),"
+                        + " partitionKey from EntityEnd initiated by SecurityEvent(true) terminated by EntityEnd; @Name('alert')");
     }
 
     private static List<Alert> feed(EntityCorrelator correlator, SecurityEvent e) {
