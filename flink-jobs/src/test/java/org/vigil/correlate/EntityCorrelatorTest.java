@@ -68,6 +68,29 @@ class EntityCorrelatorTest {
     }
 
     @Test
+    void aRuleWithANamedWindowIsSwappedBesideItsRunningVersion() throws Exception {
+        // Both versions declare the same module-private window while the new one warms up in the same runtime.
+        String epl = """
+                context PerEntity create window Recent#time(10 minutes) as SecurityEvent;
+                context PerEntity insert into Recent select * from SecurityEvent(event.action = 'fail');
+                @Name('alert') context PerEntity
+                select ok, (select count(*) from Recent) as failures from SecurityEvent(event.action = 'ok') as ok
+                where (select count(*) from Recent) >= 2;
+                """;
+        try (EntityCorrelator correlator = new EntityCorrelator(List.of(rule("rule-w", 1, epl)), 10)) {
+            SecurityEvent first = event(T0, "f0", "pc-01", "fail");
+            feed(correlator, first);
+            correlator.deploy(rule("rule-w", 2, epl), List.of(new RoutedEvent("host.name", "pc-01", first)));
+            feed(correlator, event(T0.plusSeconds(1), "f1", "pc-01", "fail"));
+            assertThat(feed(correlator, event(T0.plusSeconds(2), "ok", "pc-01", "ok")))
+                    .singleElement().satisfies(a -> {
+                        assertThat(a.ruleVersion()).isEqualTo(2);
+                        assertThat(a.details()).containsEntry("failures", 2L);
+                    });
+        }
+    }
+
+    @Test
     void aSwappedRuleKeepsItsTimersAtTheRuntimesTime() throws Exception {
         RuleDefinition absence = rule("rule-quiet", 1, """
                 @Name('alert') context PerEntity
