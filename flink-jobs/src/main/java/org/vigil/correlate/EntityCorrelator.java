@@ -113,10 +113,13 @@ public final class EntityCorrelator implements AutoCloseable {
             shared.runtime().destroy();
         }
         Deployed replaced = byRuleId.put(rule.id(), new Deployed(rule, host, deploymentId));
-        if (replaced != null) {
-            remove(replaced);
+        try {
+            if (replaced != null) {
+                remove(replaced);
+            }
+        } finally {
+            rebuildFieldIndex();
         }
-        rebuildFieldIndex();
     }
 
     /**
@@ -198,8 +201,11 @@ public final class EntityCorrelator implements AutoCloseable {
         if (removed == null) {
             return false;
         }
-        remove(removed);
-        rebuildFieldIndex();
+        try {
+            remove(removed);
+        } finally {
+            rebuildFieldIndex();
+        }
         return true;
     }
 
