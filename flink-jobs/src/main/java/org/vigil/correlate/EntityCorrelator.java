@@ -29,11 +29,15 @@ import org.vigil.rules.RuleMetadata;
  * deployment in it, an external clock advanced from event time, and the {@code alert} statements' rows turned into
  * {@link Alert}s. An event routed under a partition field goes once to the runtime of that field's rules.
  *
- * <p>Sharing a runtime lets Esper index the rules' filters together, so an event costs what the rules it may match
- * cost rather than a pass through every rule: with 200 generated Sigma process-creation rules {@code
- * SigmaLoadBenchmark} measured SHARED_FIGURES. A hot deploy ({@link #deploy}) still touches no
- * other rule: the new version is deployed into the shared runtime, moved to an Esper stage where it alone is fed the
- * warm-up, moved back at the runtime's time, and only then is the old version undeployed. A rule that runs in the
+ * <p>Sharing a runtime lets Esper index the rules' filters together instead of each runtime matching every event on
+ * its own: {@code SigmaLoadBenchmark} (generated Sigma process-creation rules, medians of 3) measured 42,000 events/s
+ * with 20 rules and 2,970 with 200, against 14,000 and 446 with a runtime per rule, and 198 with 1,000 rules, where a
+ * runtime per rule did not finish; compile and deploy cost 54 ms of CPU per rule at 20 rules, 27 at 1,000, and heap
+ * per rule fell from 140–180 KB to 75–123 KB (README, "Sigma rules", Scale).
+ *
+ * <p>A hot deploy ({@link #deploy}) still touches no other rule: the new version is deployed into the shared runtime,
+ * moved to an Esper stage where it alone is fed the warm-up, moved back at the runtime's time, and only then is the
+ * old version undeployed. A rule that runs in the
  * base module's {@code PerEntity} context (no input filter could be derived for it) depends on the base deployment,
  * which Esper does not let it be staged without; such a rule, when deployed with warm-up events, gets a runtime of
  * its own until the next restore, which replays the retained events into the shared runtimes.

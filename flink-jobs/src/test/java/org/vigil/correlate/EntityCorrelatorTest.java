@@ -2,6 +2,7 @@ package org.vigil.correlate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ class EntityCorrelatorTest {
 
             // Both count three: the new rule-a from its warm-up, rule-b without the warm-up's two events again.
             assertThat(alerts).extracting(Alert::ruleId, Alert::ruleVersion).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("rule-a", 2), org.assertj.core.groups.Tuple.tuple("rule-b", 1));
+                    tuple("rule-a", 2), tuple("rule-b", 1));
             assertThat(alerts).allSatisfy(a -> assertThat(a.details()).containsEntry("failures", 3L));
             assertThat(feed(correlator, event(T0.plusSeconds(11), "f3", "pc-01", "fail"))).isEmpty();
         }
@@ -107,7 +108,7 @@ class EntityCorrelatorTest {
 
             assertThat(correlator.advanceTo(T0.plusSeconds(599).toEpochMilli())).isEmpty();
             assertThat(correlator.advanceTo(T0.plusSeconds(600).toEpochMilli()))
-                    .extracting(Alert::ruleId, Alert::ruleVersion).containsExactly(org.assertj.core.groups.Tuple.tuple("rule-quiet", 2));
+                    .extracting(Alert::ruleId, Alert::ruleVersion).containsExactly(tuple("rule-quiet", 2));
         }
     }
 
@@ -126,7 +127,7 @@ class EntityCorrelatorTest {
 
             feed(correlator, event(T0.plusSeconds(1), "f1", "pc-01", "fail"));
             assertThat(feed(correlator, event(T0.plusSeconds(2), "f2", "pc-01", "fail")))
-                    .extracting(Alert::ruleId, Alert::ruleVersion).containsExactly(org.assertj.core.groups.Tuple.tuple("rule-a", 1));
+                    .extracting(Alert::ruleId, Alert::ruleVersion).containsExactly(tuple("rule-a", 1));
         }
     }
 
@@ -164,7 +165,7 @@ class EntityCorrelatorTest {
 
             assertThat(feed(correlator, event(T0.plusSeconds(10), "f2", "pc-01", "fail")))
                     .extracting(Alert::ruleId, Alert::ruleVersion).containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("rule-a", 1), org.assertj.core.groups.Tuple.tuple("rule-any", 2));
+                            tuple("rule-a", 1), tuple("rule-any", 2));
             assertThat(correlator.undeploy("rule-any")).isTrue();
             assertThat(correlator.undeploy("rule-a")).isTrue();
             assertThat(correlator.handles("host.name")).isFalse();
