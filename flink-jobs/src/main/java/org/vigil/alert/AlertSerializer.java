@@ -19,6 +19,7 @@ import org.apache.flink.types.StringValue;
 import org.apache.flink.util.InstantiationUtil;
 import org.vigil.event.SecurityEvent;
 import org.vigil.event.SecurityEventSerializer;
+import org.vigil.job.ImmutableValueSerializer;
 import org.vigil.rules.VerificationPolicy;
 
 /**
@@ -28,7 +29,7 @@ import org.vigil.rules.VerificationPolicy;
  * whose dictionary of field codes travels in this serializer's {@link Snapshot}. Alerts are immutable, so a copy is the
  * alert itself.
  */
-public final class AlertSerializer extends TypeSerializer<Alert> {
+public final class AlertSerializer extends ImmutableValueSerializer<Alert> {
     private static final long serialVersionUID = 1L;
     /** The serializer of the running code, writing events with {@link SecurityEventSerializer#INSTANCE}. */
     public static final AlertSerializer INSTANCE = new AlertSerializer(SecurityEventSerializer.INSTANCE);
@@ -319,44 +320,9 @@ public final class AlertSerializer extends TypeSerializer<Alert> {
     }
 
     @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
     public TypeSerializer<Alert> duplicate() {
         TypeSerializer<SecurityEvent> duplicate = events.duplicate();
         return duplicate == events ? this : new AlertSerializer(duplicate);
-    }
-
-    @Override
-    public Alert createInstance() {
-        return null;
-    }
-
-    @Override
-    public Alert copy(Alert from) {
-        return from;
-    }
-
-    @Override
-    public Alert copy(Alert from, Alert reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public Alert deserialize(Alert reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

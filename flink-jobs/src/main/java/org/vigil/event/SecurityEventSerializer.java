@@ -13,6 +13,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
+import org.vigil.job.ImmutableValueSerializer;
 
 /**
  * Flink serializer of {@link SecurityEvent}, so events cross operators and sit in keyed state without Kryo: the
@@ -21,7 +22,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * name. The dictionary travels in the serializer's {@link Snapshot}, so state written under another schema (or in
  * the earlier format with a name per field, {@link FieldNameFormat}) is read with the dictionary it was written with.
  */
-public final class SecurityEventSerializer extends ImmutableEventSerializer {
+public final class SecurityEventSerializer extends ImmutableValueSerializer<SecurityEvent> {
     private static final long serialVersionUID = 2L;
     /** The serializer of the running code: the dictionary of {@link EventSchema#fields()}. */
     public static final SecurityEventSerializer INSTANCE = new SecurityEventSerializer(List.copyOf(EventSchema.fields().keySet()));
@@ -319,7 +320,7 @@ public final class SecurityEventSerializer extends ImmutableEventSerializer {
      * The earlier format, kept to read (and migrate) state written before field codes: the timestamp, the id, and
      * each field with its name and a one-byte type tag.
      */
-    static final class FieldNameFormat extends ImmutableEventSerializer {
+    static final class FieldNameFormat extends ImmutableValueSerializer<SecurityEvent> {
         private static final long serialVersionUID = 1L;
         static final FieldNameFormat INSTANCE = new FieldNameFormat();
         private static final byte STRING = 0;

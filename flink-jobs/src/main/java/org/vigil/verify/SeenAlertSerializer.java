@@ -5,18 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 import org.vigil.alert.AlertSerializer;
+import org.vigil.job.ImmutableValueSerializer;
 
 /**
  * Flink serializer of {@link SeenAlert}, the verify stage's summary of a decided alert, which every corroboration check
  * and every timer of its entity reads back from state: each field in a fixed order, the risk factors as
  * {@link AlertSerializer} writes them. Summaries are immutable, so a copy is the summary itself.
  */
-public final class SeenAlertSerializer extends TypeSerializerSingleton<SeenAlert> {
+public final class SeenAlertSerializer extends ImmutableValueSerializer<SeenAlert> {
     private static final long serialVersionUID = 1L;
     public static final SeenAlertSerializer INSTANCE = new SeenAlertSerializer();
 
@@ -59,41 +59,6 @@ public final class SeenAlertSerializer extends TypeSerializerSingleton<SeenAlert
     }
 
     @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
-    public SeenAlert createInstance() {
-        return null;
-    }
-
-    @Override
-    public SeenAlert copy(SeenAlert from) {
-        return from;
-    }
-
-    @Override
-    public SeenAlert copy(SeenAlert from, SeenAlert reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public SeenAlert deserialize(SeenAlert reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
     public TypeSerializerSnapshot<SeenAlert> snapshotConfiguration() {
         return new Snapshot();
     }
@@ -102,6 +67,16 @@ public final class SeenAlertSerializer extends TypeSerializerSingleton<SeenAlert
      * Snapshot for state compatibility. State of any other serializer (the Java serialization of earlier versions) is
      * incompatible, and Flink refuses to restore it.
      */
+    @Override
+    public boolean equals(Object obj) {
+        return obj instanceof SeenAlertSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return SeenAlertSerializer.class.hashCode();
+    }
+
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<SeenAlert> {
         public Snapshot() {
             super(() -> INSTANCE);

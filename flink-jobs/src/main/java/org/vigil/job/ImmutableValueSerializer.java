@@ -1,4 +1,4 @@
-package org.vigil.event;
+package org.vigil.job;
 
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -6,10 +6,10 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * What every serializer of {@link SecurityEvent} shares: events are immutable, so copies are the event itself,
- * nothing is reused, and the serializer is stateless enough to be its own duplicate.
+ * What every serializer of Vigil's immutable values (events, alerts, alert summaries) shares: a copy is the value
+ * itself, nothing is reused, and unless it holds a serializer of its own it is its own duplicate.
  */
-abstract class ImmutableEventSerializer extends TypeSerializer<SecurityEvent> {
+public abstract class ImmutableValueSerializer<T> extends TypeSerializer<T> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -18,22 +18,22 @@ abstract class ImmutableEventSerializer extends TypeSerializer<SecurityEvent> {
     }
 
     @Override
-    public TypeSerializer<SecurityEvent> duplicate() {
+    public TypeSerializer<T> duplicate() {
         return this;
     }
 
     @Override
-    public SecurityEvent createInstance() {
+    public T createInstance() {
         return null;
     }
 
     @Override
-    public SecurityEvent copy(SecurityEvent from) {
+    public T copy(T from) {
         return from;
     }
 
     @Override
-    public SecurityEvent copy(SecurityEvent from, SecurityEvent reuse) {
+    public T copy(T from, T reuse) {
         return from;
     }
 
@@ -43,7 +43,7 @@ abstract class ImmutableEventSerializer extends TypeSerializer<SecurityEvent> {
     }
 
     @Override
-    public SecurityEvent deserialize(SecurityEvent reuse, DataInputView in) throws IOException {
+    public T deserialize(T reuse, DataInputView in) throws IOException {
         return deserialize(in);
     }
 
