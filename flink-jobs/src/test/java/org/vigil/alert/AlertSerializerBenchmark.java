@@ -1,7 +1,5 @@
 package org.vigil.alert;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +26,7 @@ import org.vigil.correlate.RoutedEvent;
 import org.vigil.event.EventParser;
 import org.vigil.event.SecurityEvent;
 import org.vigil.event.SecurityEventSerializer;
+import org.vigil.job.CpuPerOperation;
 import org.vigil.job.JavaSerializedTypeInfo;
 import org.vigil.job.KafkaConnectors;
 import org.vigil.job.VigilConfig;
@@ -64,9 +63,7 @@ public class AlertSerializerBenchmark {
     private final DataOutputSerializer out = new DataOutputSerializer(64 * 1024);
     private final DataInputDeserializer in = new DataInputDeserializer();
     private int next;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private int opsFrom;
-    private long cpuFrom;
+    private final CpuPerOperation cpu = new CpuPerOperation();
 
     /** The alerts, written with the serializer of {@code format}: this one or Java serialization. */
     @State(Scope.Thread)
@@ -139,16 +136,13 @@ public class AlertSerializerBenchmark {
 
     @Setup(Level.Iteration)
     public void startCpuClock() {
-        opsFrom = next;
-        cpuFrom = THREADS.getCurrentThreadCpuTime();
+        cpu.start(next);
     }
 
     /** The benchmark thread's CPU time per operation: on a shared machine JMH's wall-clock score grows with the load. */
     @TearDown(Level.Iteration)
     public void printCpuPerOperation() {
-        long cpu = THREADS.getCurrentThreadCpuTime() - cpuFrom;
-        System.out.printf(Locale.ROOT, "%ncpu per operation: %.0f ns (%d operations)%n", (double) cpu / (next - opsFrom),
-                next - opsFrom);
+        cpu.print(next);
     }
 
     @Benchmark

@@ -1,7 +1,5 @@
 package org.vigil.correlate;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +27,7 @@ import org.vigil.alert.Alert;
 import org.vigil.alert.Severity;
 import org.vigil.event.EventParser;
 import org.vigil.event.SecurityEvent;
+import org.vigil.job.CpuPerOperation;
 import org.vigil.job.KafkaConnectors;
 import org.vigil.job.VigilConfig;
 import org.vigil.local.BenchEventMix;
@@ -77,9 +76,7 @@ public class SuppressionStateBenchmark {
     private AlertSuppressor suppressor;
     private AlertSuppressor.Periods periods;
     private int next;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private int opsFrom;
-    private long cpuFrom;
+    private final CpuPerOperation cpu = new CpuPerOperation();
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -133,16 +130,13 @@ public class SuppressionStateBenchmark {
         };
         suppressor.apply(matches.get(0), periods);
         next = 1;
-        opsFrom = next;
-        cpuFrom = THREADS.getCurrentThreadCpuTime();
+        cpu.start(next);
     }
 
     /** Also the thread's CPU time per repeat: on a shared machine JMH's wall-clock score grows with the load. */
     @TearDown(Level.Iteration)
     public void printStateSize() throws Exception {
-        long cpu = THREADS.getCurrentThreadCpuTime() - cpuFrom;
-        System.out.printf(Locale.ROOT, "%ncpu per operation: %.0f ns (%d operations)%n", (double) cpu / (next - opsFrom),
-                next - opsFrom);
+        cpu.print(next);
         String key = AlertSuppressor.keyOf(matches.get(0), suppressor.suppression("bench-burst"));
         System.out.printf(Locale.ROOT, "%nperiod's alert in state: %d bytes%n", bytes(periods.alert(key)).length);
     }

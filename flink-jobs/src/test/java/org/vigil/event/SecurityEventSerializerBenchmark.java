@@ -1,7 +1,5 @@
 package org.vigil.event;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -15,9 +13,10 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.vigil.job.CpuPerOperation;
 import org.vigil.job.KafkaConnectors;
 import org.vigil.job.VigilConfig;
 import org.vigil.local.BenchEventMix;
@@ -46,9 +45,7 @@ public class SecurityEventSerializerBenchmark {
     private final DataOutputSerializer out = new DataOutputSerializer(4096);
     private final DataInputDeserializer in = new DataInputDeserializer();
     private int next;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private int opsFrom;
-    private long cpuFrom;
+    private final CpuPerOperation cpu = new CpuPerOperation();
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -68,16 +65,13 @@ public class SecurityEventSerializerBenchmark {
 
     @Setup(Level.Iteration)
     public void startCpuClock() {
-        opsFrom = next;
-        cpuFrom = THREADS.getCurrentThreadCpuTime();
+        cpu.start(next);
     }
 
     /** The benchmark thread's CPU time per operation: on a shared machine JMH's wall-clock score grows with the load. */
     @TearDown(Level.Iteration)
     public void printCpuPerOperation() {
-        long cpu = THREADS.getCurrentThreadCpuTime() - cpuFrom;
-        System.out.printf(Locale.ROOT, "%ncpu per operation: %.0f ns (%d operations)%n", (double) cpu / (next - opsFrom),
-                next - opsFrom);
+        cpu.print(next);
     }
 
     @Benchmark

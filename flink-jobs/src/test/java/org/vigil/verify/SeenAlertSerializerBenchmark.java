@@ -1,7 +1,5 @@
 package org.vigil.verify;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +22,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.vigil.job.CpuPerOperation;
 import org.vigil.job.JavaSerializedTypeInfo;
 
 /**
@@ -49,10 +48,8 @@ public class SeenAlertSerializerBenchmark {
     private TypeSerializer<SeenAlert> serializer;
     private byte[] serialized;
     private final DataInputDeserializer in = new DataInputDeserializer();
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private final CpuPerOperation cpu = new CpuPerOperation();
     private long ops;
-    private long opsFrom;
-    private long cpuFrom;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -79,16 +76,13 @@ public class SeenAlertSerializerBenchmark {
 
     @Setup(Level.Iteration)
     public void startCpuClock() {
-        opsFrom = ops;
-        cpuFrom = THREADS.getCurrentThreadCpuTime();
+        cpu.start(ops);
     }
 
     /** The benchmark thread's CPU time per operation: on a shared machine JMH's wall-clock score grows with the load. */
     @TearDown(Level.Iteration)
     public void printCpuPerOperation() {
-        long cpu = THREADS.getCurrentThreadCpuTime() - cpuFrom;
-        System.out.printf(Locale.ROOT, "%ncpu per operation: %.0f ns (%d operations)%n", (double) cpu / (ops - opsFrom),
-                ops - opsFrom);
+        cpu.print(ops);
     }
 
     @Benchmark
