@@ -80,35 +80,33 @@ public final class EntityCorrelator implements AutoCloseable {
     public void deploy(RuleDefinition rule, List<RoutedEvent> warmUp) throws RuleException {
         EPCompiled compiled = compiler.compile(rule);
         String field = rule.metadata().partitionField();
-        Host shared = sharedByField.get(field);
-        boolean newShared = shared == null;
-        if (newShared) {
-            shared = newHost(true);
-        }
         List<RoutedEvent> ordered = new ArrayList<>(warmUp);
         ordered.sort(REPLAY_ORDER);
         String deploymentId = rule.id() + "#" + (++deployments);
-        Host host = shared;
-        try {
-            if (ordered.isEmpty()) {
-                deploy(shared.runtime(), compiled, rule, deploymentId);
-            } else {
+        Host host;
+        if (ordered.isEmpty()) {
+            Host existing = sharedByField.get(field);
+            host = existing != null ? existing : newHost(true);
+            try {
+                deploy(host.runtime(), compiled, rule, deploymentId);
+            } catch (RuleException | RuntimeException e) {
+                if (existing == null) {
+                    host.runtime().destroy();
+                }
+                completed.clear();
+                throw e;
+            }
+            sharedByField.putIfAbsent(field, host);
+        } else {
+            try {
                 host = warmUpInOwnRuntime(compiled, rule, deploymentId, ordered);
+            } catch (RuleException | RuntimeException e) {
+                completed.clear();
+                throw e;
             }
-        } catch (RuleException | RuntimeException e) {
-            if (newShared) {
-                shared.runtime().destroy();
-            }
-            completed.clear();
-            throw e;
         }
         // What the warm-up completed happened before the deployment: the new rule reports only what follows.
         completed.clear();
-        if (newShared && host == shared) {
-            sharedByField.put(field, shared);
-        } else if (newShared) {
-            shared.runtime().destroy();
-        }
         Deployed replaced = byRuleId.put(rule.id(), new Deployed(rule, host, deploymentId));
         try {
             if (replaced != null) {
